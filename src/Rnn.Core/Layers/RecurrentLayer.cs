@@ -1,0 +1,382 @@
+using Rnn.Core.Internals;
+using Rnn.Core.Numerics;
+
+namespace Rnn.Core.Layers;
+
+// B = batch, T = steps, N = packed rows (Σ lengths), I = input size, H = hidden size,
+// L = layers, D = directions (1, or 2 when bidirectional), G = gate rows (H RNN, 4H LSTM, 3H GRU).
+
+/// <summary>
+/// A multi-layer, optionally bidirectional recurrent layer with PyTorch's <c>nn.RNN</c> / <c>nn.LSTM</c> /
+/// <c>nn.GRU</c> semantics (batch-first), forward and backpropagation through time.
+/// </summary>
+/// <remarks>
+/// <para>Shapes: input <c>x [B, T, I]</c>; output <c>[B, T, D·H]</c> (the last layer's h at every step, forward
+/// direction in columns 0..H, reverse in H..2H); final states <c>h_n</c> (and LSTM <c>c_n</c>)
+/// <c>[L·D, B, H]</c>, slot <c>l·D + d</c> for layer l, direction d.</para>
+/// <para>Parameters, named and laid out as PyTorch's <c>state_dict</c>, for layer l and suffix s ("" or "_reverse"):
+/// <c>weight_ih_l{l}{s} [G, I_l]</c>, <c>weight_hh_l{l}{s} [G, H]</c>, <c>bias_ih_l{l}{s} [G]</c>, <c>bias_hh_l{l}{s} [G]</c>,
+/// with I_0 = I and I_l = D·H above. Gate blocks of H rows are stacked in PyTorch's order: LSTM
+/// <c>(W_ii|W_if|W_ig|W_io)</c>, GRU <c>(W_ir|W_iz|W_in)</c>. Every value is initialised from U(−1/√H, 1/√H).</para>
+/// <para>Cells (σ the logistic sigmoid, ⊙ element-wise):
+/// RNN <c>h' = tanh(W_ih x + b_ih + W_hh h + b_hh)</c> (or relu);
+/// LSTM <c>i,f,o = σ(…)</c>, <c>g = tanh(…)</c>, <c>c' = f⊙c + i⊙g</c>, <c>h' = o⊙tanh(c')</c>;
+/// GRU <c>r,z = σ(…)</c>, <c>n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn))</c>, <c>h' = (1−z)⊙n + z⊙h</c>.</para>
+/// <para>Variable-length batches (PyTorch's <c>pack_padded_sequence</c>): with <c>lengths[b]</c> valid steps, outputs
+/// past the length are zero, the final state is taken at each example's last valid step, and the reverse
+/// direction starts there. Padding is never computed.</para>
+/// <para>Efficient implementation equivalent to, per layer and direction (the reference loop):</para>
+/// <code>
+/// h = h0
+/// for t in 0..T-1 (T-1..0 for the reverse direction):
+///     h = cell(x[:, t], h)
+///     out[:, t] = h
+/// h_n = h
+/// </code>
+/// <para>Truncated BPTT: pass <see cref="RecurrentOutput.FinalState"/> of one chunk as the initial state of the next;
+/// the gradient stops at the chunk boundary (<see cref="RecurrentGradients.InitialH"/> is simply not used).</para>
+/// <para>Dropout (probability <see cref="Dropout"/>) applies to every layer's output but the last's, in training mode only.</para>
+/// <para>A layer keeps the cache of its last training-mode <see cref="Forward(Tensor, RecurrentState, int[])"/> for
+/// <see cref="Backward(Tensor, Tensor, Tensor)"/> and reuses its buffers across calls; it is not thread-safe.</para>
+/// </remarks>
+public sealed class RecurrentLayer : Module
+{
+    private readonly SequenceRunner[] _runners;   // [L·D], slot l·D + d
+    private readonly PackedBatch _batch = new();
+    private readonly Rng _dropoutRng;
+    private float[] _x0 = [];                     // [N, I]: packed input
+    private float[][] _y;                         // per layer [N, D·H]: packed output (before dropout)
+    private float[][] _dropped;                   // per layer < L-1 [N, D·H]: output after dropout (next layer's input)
+    private float[][] _mask;                      // per layer < L-1 [N, D·H]: dropout scale (0 or 1/(1-p))
+    private float[] _dyA = [], _dyB = [];         // [N, max(D·H, I)]: gradient ping-pong between layers
+    private float[] _sortedState = [];            // [B, H]: scratch for state reordering
+    private bool _cached;
+    private bool _cachedDropout;
+
+    /// <summary>Creates the layer with PyTorch's default initialisation, drawn from <paramref name="seed"/>.</summary>
+    /// <param name="cellType">RNN, LSTM or GRU.</param>
+    /// <param name="inputSize">I, features per step of the input.</param>
+    /// <param name="hiddenSize">H, features of the hidden state.</param>
+    /// <param name="numLayers">L, stacked layers (default 1).</param>
+    /// <param name="bidirectional">Run a reverse direction too (default false).</param>
+    /// <param name="dropout">Dropout probability on the outputs of every layer but the last, in [0, 1) (default 0).</param>
+    /// <param name="nonlinearity">Activation of the RNN cell (default tanh); ignored for LSTM and GRU.</param>
+    /// <param name="seed">Seed for initialisation and dropout (default 0); the same seed gives bit-identical weights.</param>
+    public RecurrentLayer(CellType cellType, int inputSize, int hiddenSize, int numLayers = 1, bool bidirectional = false,
+        float dropout = 0f, Nonlinearity nonlinearity = Nonlinearity.Tanh, int seed = 0)
+    {
+        if (inputSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(inputSize), inputSize, "inputSize must be positive");
+        if (hiddenSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(hiddenSize), hiddenSize, "hiddenSize must be positive");
+        if (numLayers <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(numLayers), numLayers, "numLayers must be at least 1");
+        if (!(dropout >= 0f && dropout < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(dropout), dropout, "dropout must be in [0, 1)");
+        if (!Enum.IsDefined(cellType)) ThrowHelper.ThrowArgumentOutOfRange(nameof(cellType), cellType, "unknown cell type");
+
+        CellType = cellType;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        NumLayers = numLayers;
+        Bidirectional = bidirectional;
+        Dropout = dropout;
+        Nonlinearity = nonlinearity;
+        int d = NumDirections, g = GateCountOf(cellType) * hiddenSize;
+
+        var rng = new Rng(seed);
+        float bound = 1f / MathF.Sqrt(hiddenSize);
+        _runners = new SequenceRunner[numLayers * d];
+        for (int l = 0; l < numLayers; l++)
+        {
+            int layerInput = l == 0 ? inputSize : d * hiddenSize;
+            for (int dir = 0; dir < d; dir++)
+            {
+                string suffix = $"l{l}{(dir == 1 ? "_reverse" : "")}";
+                var wIh = AddParameter($"weight_ih_{suffix}", g, layerInput);
+                var wHh = AddParameter($"weight_hh_{suffix}", g, hiddenSize);
+                var bIh = AddParameter($"bias_ih_{suffix}", g);
+                var bHh = AddParameter($"bias_hh_{suffix}", g);
+                foreach (var p in new[] { wIh, wHh, bIh, bHh }) rng.FillUniform(p.Value.Span, -bound, bound);
+                _runners[l * d + dir] = new SequenceRunner(cellType, nonlinearity, layerInput, hiddenSize, dir == 1, wIh, wHh, bIh, bHh);
+            }
+        }
+        _dropoutRng = rng.Fork();
+        _y = new float[numLayers][];
+        _dropped = new float[numLayers][];
+        _mask = new float[numLayers][];
+        for (int l = 0; l < numLayers; l++) { _y[l] = []; _dropped[l] = []; _mask[l] = []; }
+    }
+
+    /// <summary>The cell.</summary>
+    public CellType CellType { get; }
+
+    /// <summary>I, features per input step.</summary>
+    public int InputSize { get; }
+
+    /// <summary>H, features of the hidden state.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>L, stacked layers.</summary>
+    public int NumLayers { get; }
+
+    /// <summary>True when each layer runs a reverse direction too.</summary>
+    public bool Bidirectional { get; }
+
+    /// <summary>D: 2 when bidirectional, else 1.</summary>
+    public int NumDirections => Bidirectional ? 2 : 1;
+
+    /// <summary>Dropout probability between layers.</summary>
+    public float Dropout { get; }
+
+    /// <summary>Activation of the RNN cell.</summary>
+    public Nonlinearity Nonlinearity { get; }
+
+    /// <summary>D·H, features per output step.</summary>
+    public int OutputSize => NumDirections * HiddenSize;
+
+    /// <summary>Gate blocks per cell: 1 (RNN), 4 (LSTM), 3 (GRU).</summary>
+    public static int GateCountOf(CellType cell) => cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
+
+    /// <summary>
+    /// Runs the layer. In training mode the activations are cached for <see cref="Backward(Tensor, Tensor, Tensor)"/>.
+    /// </summary>
+    /// <param name="input">x [B, T, I].</param>
+    /// <param name="initialState">h0 (and c0 for LSTM) [L·D, B, H]; zeros when null.</param>
+    /// <param name="lengths">Valid steps per example [B], each in 1..T; full length when null.</param>
+    /// <returns>Output [B, T, D·H] and final states [L·D, B, H].</returns>
+    /// <exception cref="ArgumentException">A shape does not fit the layer, or a length is out of range.</exception>
+    public RecurrentOutput Forward(Tensor input, RecurrentState? initialState = null, int[]? lengths = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ThrowHelper.CheckRank(input, 3, nameof(input), "[batch, seq, input]");
+        int b = input.Size(0), t = input.Size(1);
+        var output = new Tensor(b, t, OutputSize);
+        var hN = new Tensor(NumLayers * NumDirections, b, HiddenSize);
+        var cN = CellType == CellType.Lstm ? new Tensor(NumLayers * NumDirections, b, HiddenSize) : null;
+        Forward(input, initialState, lengths, output, hN, cN);
+        return new RecurrentOutput(output, hN, cN);
+    }
+
+    /// <summary>
+    /// Runs the layer into caller-owned tensors (no allocation once the layer's buffers have grown to the batch size).
+    /// </summary>
+    /// <param name="input">x [B, T, I].</param>
+    /// <param name="initialState">h0 (and c0 for LSTM) [L·D, B, H]; zeros when null.</param>
+    /// <param name="lengths">Valid steps per example [B], or null.</param>
+    /// <param name="output">Receives [B, T, D·H].</param>
+    /// <param name="hN">Receives [L·D, B, H].</param>
+    /// <param name="cN">LSTM: receives [L·D, B, H]; may be null.</param>
+    public void Forward(Tensor input, RecurrentState? initialState, ReadOnlySpan<int> lengths, Tensor output, Tensor hN, Tensor? cN)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(hN);
+        ThrowHelper.CheckRank(input, 3, nameof(input), "[batch, seq, input]");
+        ThrowHelper.CheckDim(input, 2, InputSize, nameof(input), "the last dimension (input size)");
+        int b = input.Size(0), t = input.Size(1), d = NumDirections, h = HiddenSize;
+        if (b == 0 || t == 0) ThrowHelper.ThrowArgument(nameof(input), $"input must have at least one example and one step, got shape {input.ShapeString}");
+        ThrowHelper.CheckShape(output, nameof(output), b, t, OutputSize);
+        ThrowHelper.CheckShape(hN, nameof(hN), NumLayers * d, b, h);
+        if (cN is not null) ThrowHelper.CheckShape(cN, nameof(cN), NumLayers * d, b, h);
+        CheckInitialState(initialState, b);
+
+        _batch.Set(b, t, lengths);
+        int rows = _batch.Rows;
+        Grow(ref _x0, rows * InputSize);
+        _batch.Gather(input.Span, InputSize, _x0);
+        bool training = Training;
+        bool dropout = training && Dropout > 0f;
+
+        ReadOnlySpan<float> layerInput = _x0.AsSpan(0, rows * InputSize);
+        for (int l = 0; l < NumLayers; l++)
+        {
+            Grow(ref _y[l], rows * OutputSize);
+            Span<float> y = _y[l].AsSpan(0, rows * OutputSize);
+            for (int dir = 0; dir < d; dir++)
+            {
+                var runner = _runners[l * d + dir];
+                runner.Prepare(_batch, training);
+                if (initialState is not null)
+                {
+                    ToSorted(initialState.H, l * d + dir, runner.InitialH);
+                    if (CellType == CellType.Lstm) ToSorted(initialState.C!, l * d + dir, runner.InitialC);
+                }
+                runner.Forward(_batch, layerInput, y, OutputSize, dir * h, training);
+                FromSorted(runner.FinalH, hN, l * d + dir);
+                if (cN is not null && CellType == CellType.Lstm) FromSorted(runner.FinalC, cN, l * d + dir);
+            }
+            if (l < NumLayers - 1 && dropout)
+            {
+                ApplyDropout(l, rows);
+                layerInput = _dropped[l].AsSpan(0, rows * OutputSize);
+            }
+            else
+            {
+                layerInput = y;
+            }
+        }
+        _batch.Scatter(_y[NumLayers - 1], OutputSize, output.Span);
+        _cached = training;
+        _cachedDropout = dropout;
+    }
+
+    /// <summary>
+    /// Backpropagation through time for the last training-mode forward pass: accumulates every parameter's
+    /// gradient and returns the gradients of the input and of the initial state.
+    /// </summary>
+    /// <param name="outputGrad">dL/d output [B, T, D·H], or null when only the final state is in the loss.</param>
+    /// <param name="hNGrad">dL/d h_n [L·D, B, H], or null.</param>
+    /// <param name="cNGrad">LSTM: dL/d c_n [L·D, B, H], or null.</param>
+    /// <returns>dL/dx [B, T, I] (zero at padded steps) and dL/dh0 (and dL/dc0) [L·D, B, H].</returns>
+    /// <exception cref="InvalidOperationException">No training-mode forward pass precedes the call.</exception>
+    public RecurrentGradients Backward(Tensor? outputGrad, Tensor? hNGrad = null, Tensor? cNGrad = null)
+    {
+        if (!_cached) ThrowHelper.ThrowInvalidOperation("Backward needs a Forward in training mode first (call Train() before Forward).");
+        var dx = new Tensor(_batch.Batch, _batch.Steps, InputSize);
+        var dh0 = new Tensor(NumLayers * NumDirections, _batch.Batch, HiddenSize);
+        var dc0 = CellType == CellType.Lstm ? new Tensor(NumLayers * NumDirections, _batch.Batch, HiddenSize) : null;
+        Backward(outputGrad, hNGrad, cNGrad, dx, dh0, dc0);
+        return new RecurrentGradients(dx, dh0, dc0);
+    }
+
+    /// <summary>
+    /// Backpropagation into caller-owned tensors; <paramref name="inputGrad"/>, <paramref name="h0Grad"/> and
+    /// <paramref name="c0Grad"/> may be null when not needed (an input without gradient skips that product).
+    /// </summary>
+    public void Backward(Tensor? outputGrad, Tensor? hNGrad, Tensor? cNGrad, Tensor? inputGrad, Tensor? h0Grad, Tensor? c0Grad)
+    {
+        if (!_cached) ThrowHelper.ThrowInvalidOperation("Backward needs a Forward in training mode first (call Train() before Forward).");
+        int b = _batch.Batch, t = _batch.Steps, d = NumDirections, h = HiddenSize, rows = _batch.Rows;
+        int states = NumLayers * d;
+        if (outputGrad is not null) ThrowHelper.CheckShape(outputGrad, nameof(outputGrad), b, t, OutputSize);
+        if (hNGrad is not null) ThrowHelper.CheckShape(hNGrad, nameof(hNGrad), states, b, h);
+        if (cNGrad is not null) ThrowHelper.CheckShape(cNGrad, nameof(cNGrad), states, b, h);
+        if (inputGrad is not null) ThrowHelper.CheckShape(inputGrad, nameof(inputGrad), b, t, InputSize);
+        if (h0Grad is not null) ThrowHelper.CheckShape(h0Grad, nameof(h0Grad), states, b, h);
+        if (c0Grad is not null) ThrowHelper.CheckShape(c0Grad, nameof(c0Grad), states, b, h);
+
+        int width = Math.Max(OutputSize, InputSize);
+        Grow(ref _dyA, rows * width);
+        Grow(ref _dyB, rows * width);
+        Span<float> dy = _dyA.AsSpan(0, rows * OutputSize);
+        if (outputGrad is null) dy.Clear(); else _batch.Gather(outputGrad.Span, OutputSize, dy);
+        Grow(ref _sortedState, 2 * b * h);
+        Span<float> dHN = _sortedState.AsSpan(0, b * h), dCN = _sortedState.AsSpan(b * h, b * h);
+
+        for (int l = NumLayers - 1; l >= 0; l--)
+        {
+            int layerInputSize = l == 0 ? InputSize : OutputSize;
+            ReadOnlySpan<float> x = l == 0 ? _x0.AsSpan(0, rows * InputSize)
+                : (_cachedDropout ? _dropped[l - 1] : _y[l - 1]).AsSpan(0, rows * OutputSize);
+            bool needDx = l > 0 || inputGrad is not null;
+            Span<float> dx = needDx ? (dy.Overlaps(_dyA) ? _dyB : _dyA).AsSpan(0, rows * layerInputSize) : default;
+            ReadOnlySpan<float> y = _y[l].AsSpan(0, rows * OutputSize);
+            for (int dir = 0; dir < d; dir++)
+            {
+                int slot = l * d + dir;
+                var runner = _runners[slot];
+                ReadOnlySpan<float> dhn = default, dcn = default;
+                if (hNGrad is not null) { ToSorted(hNGrad, slot, dHN); dhn = dHN; }
+                if (cNGrad is not null && CellType == CellType.Lstm) { ToSorted(cNGrad, slot, dCN); dcn = dCN; }
+                runner.Backward(_batch, dy, OutputSize, dir * h, dhn, dcn, y, x, dx, accumulateDx: dir > 0);
+                if (h0Grad is not null) FromSorted(runner.InitialHGrad, h0Grad, slot);
+                if (c0Grad is not null && CellType == CellType.Lstm) FromSorted(runner.InitialCGrad, c0Grad, slot);
+            }
+            if (l > 0)
+            {
+                if (_cachedDropout) System.Numerics.Tensors.TensorPrimitives.Multiply(dx, _mask[l - 1].AsSpan(0, dx.Length), dx);
+                dy = dx;
+            }
+            else if (inputGrad is not null)
+            {
+                _batch.Scatter(dx, InputSize, inputGrad.Span);
+            }
+        }
+    }
+
+    /// <summary>Per-layer, per-direction runners (diagnostics: gate gradients after backward).</summary>
+    internal SequenceRunner RunnerAt(int layer, int direction) => _runners[layer * NumDirections + direction];
+
+    /// <summary>The packed schedule of the last forward pass.</summary>
+    internal PackedBatch Batch => _batch;
+
+    private void ApplyDropout(int layer, int rows)
+    {
+        int size = rows * OutputSize;
+        Grow(ref _dropped[layer], size);
+        Grow(ref _mask[layer], size);
+        Span<float> mask = _mask[layer].AsSpan(0, size);
+        float keep = 1f / (1f - Dropout);
+        for (int i = 0; i < size; i++) mask[i] = _dropoutRng.NextFloat() < Dropout ? 0f : keep;
+        System.Numerics.Tensors.TensorPrimitives.Multiply(_y[layer].AsSpan(0, size), mask, _dropped[layer].AsSpan(0, size));
+    }
+
+    private void CheckInitialState(RecurrentState? state, int batch)
+    {
+        if (state is null) return;
+        int states = NumLayers * NumDirections;
+        ThrowHelper.CheckShape(state.H, "initialState.H", states, batch, HiddenSize);
+        if (CellType == CellType.Lstm)
+        {
+            if (state.C is null) ThrowHelper.ThrowArgument(nameof(state), "an LSTM's initial state needs both h0 and c0 (initialState.C is null)");
+            ThrowHelper.CheckShape(state.C, "initialState.C", states, batch, HiddenSize);
+        }
+        CheckFinite(state.H, "initialState.H");
+        if (state.C is not null) CheckFinite(state.C, "initialState.C");
+    }
+
+    private static void CheckFinite(Tensor tensor, string name)
+    {
+        var span = tensor.Span;
+        for (int i = 0; i < span.Length; i++)
+            if (!float.IsFinite(span[i])) ThrowHelper.ThrowArgument(name, $"{name} holds a non-finite value ({span[i]}) at flat index {i}");
+    }
+
+    // state[slot] (caller's batch order) -> sorted [B, H]
+    private void ToSorted(Tensor state, int slot, Span<float> sorted)
+    {
+        int b = _batch.Batch, h = HiddenSize;
+        ReadOnlySpan<int> order = _batch.SortedToBatch;
+        ReadOnlySpan<float> src = state.Span.Slice(slot * b * h, b * h);
+        for (int i = 0; i < b; i++) src.Slice(order[i] * h, h).CopyTo(sorted.Slice(i * h, h));
+    }
+
+    // sorted [B, H] -> state[slot] (caller's batch order)
+    private void FromSorted(ReadOnlySpan<float> sorted, Tensor state, int slot)
+    {
+        int b = _batch.Batch, h = HiddenSize;
+        ReadOnlySpan<int> order = _batch.SortedToBatch;
+        Span<float> dst = state.Span.Slice(slot * b * h, b * h);
+        for (int i = 0; i < b; i++) sorted.Slice(i * h, h).CopyTo(dst.Slice(order[i] * h, h));
+    }
+
+    private static void Grow(ref float[] array, int size)
+    {
+        if (array.Length < size) array = new float[size];
+    }
+}
+
+/// <summary>A recurrent state: h (and c for LSTM), each [L·D, B, H].</summary>
+/// <param name="H">Hidden state.</param>
+/// <param name="C">LSTM cell state; null for RNN and GRU.</param>
+public sealed record RecurrentState(Tensor H, Tensor? C = null);
+
+/// <summary>The result of <see cref="RecurrentLayer.Forward(Tensor, RecurrentState, int[])"/>.</summary>
+/// <param name="Output">The last layer's h at every step [B, T, D·H]; zero past each example's length.</param>
+/// <param name="HN">Final hidden state of every layer and direction [L·D, B, H].</param>
+/// <param name="CN">LSTM: final cell state [L·D, B, H]; otherwise null.</param>
+public sealed record RecurrentOutput(Tensor Output, Tensor HN, Tensor? CN)
+{
+    /// <summary>The final state, ready to seed the next chunk (truncated BPTT).</summary>
+    public RecurrentState FinalState => new(HN, CN);
+
+    /// <summary>Deconstructs into (output, h_n), as PyTorch's <c>out, h_n = rnn(x)</c>.</summary>
+    public void Deconstruct(out Tensor output, out Tensor hN)
+    {
+        output = Output;
+        hN = HN;
+    }
+}
+
+/// <summary>The result of <see cref="RecurrentLayer.Backward(Tensor?, Tensor?, Tensor?)"/>.</summary>
+/// <param name="Input">dL/dx [B, T, I].</param>
+/// <param name="InitialH">dL/dh0 [L·D, B, H].</param>
+/// <param name="InitialC">LSTM: dL/dc0 [L·D, B, H]; otherwise null.</param>
+public sealed record RecurrentGradients(Tensor Input, Tensor InitialH, Tensor? InitialC);

@@ -1,0 +1,257 @@
+using System.Numerics.Tensors;
+using Rnn.Core.Numerics;
+
+namespace Rnn.Core.Layers;
+
+// B = batch, T = steps, N = packed rows (Σ lengths), I = layer input size, H = hidden size,
+// G = gate rows (H for RNN, 4H for LSTM, 3H for GRU), D = directions.
+
+/// <summary>
+/// Scans one direction of one layer over a packed batch: forward fills a cache, backward consumes it.
+/// </summary>
+/// <remarks>
+/// Forward hoists the input projection of every step into one product
+/// (<c>gates[N, G] = x[N, I]·W_ihᵀ + biases</c>), then per step does one small product
+/// (<c>gates[t] += h[n_t, H]·W_hhᵀ</c>) and the fused cell arithmetic. The state rows h (and c) live in
+/// one contiguous buffer in sorted order and are updated in place: rows that are not active at a step
+/// keep their value, so after the scan the buffer holds each example's state at its own last step, for
+/// either direction. Backward runs the steps in reverse order with the same trick for dh (and dc), then
+/// forms the weight gradients with one product each over all packed rows.
+/// Not thread-safe; every buffer is reused from call to call.
+/// </remarks>
+internal sealed class SequenceRunner
+{
+    private readonly CellType _cell;
+    private readonly Nonlinearity _nonlinearity;
+    private readonly int _hidden, _gates, _inputSize;
+    private readonly bool _reverse;
+    private readonly Parameter _wIh, _wHh, _bIh, _bHh;
+
+    // Cache (packed rows)
+    private float[] _gateValues = [];   // [N, G]: activated gates (RNN: h itself)
+    private float[] _hPrev = [];        // [N, H]: state before each step
+    private float[] _cPrev = [];        // [N, H]: LSTM cell state before each step
+    private float[] _aux = [];          // [N, H]: LSTM tanh(c'), GRU W_hn h + b_hn
+    private float[] _hh = [];           // [B, G]: GRU per-step hidden product
+    private float[] _bias = [];         // [G]: b_ih + b_hh (GRU: n block b_in only)
+    // State (sorted order)
+    private float[] _h = [];            // [B, H]
+    private float[] _c = [];            // [B, H]
+    // Gradients
+    private float[] _dGx = [];          // [N, G]
+    private float[] _dGh = [];          // [N, G] (GRU only; otherwise dGx serves both sides)
+    private float[] _dh = [];           // [B, H]
+    private float[] _dc = [];           // [B, H]
+
+    private int _rows, _batch;
+    private bool _hasCache;
+
+    public SequenceRunner(CellType cell, Nonlinearity nonlinearity, int inputSize, int hidden, bool reverse,
+        Parameter weightIh, Parameter weightHh, Parameter biasIh, Parameter biasHh)
+    {
+        _cell = cell;
+        _nonlinearity = nonlinearity;
+        _inputSize = inputSize;
+        _hidden = hidden;
+        _gates = RecurrentLayer.GateCountOf(cell) * hidden;
+        _reverse = reverse;
+        _wIh = weightIh; _wHh = weightHh; _bIh = biasIh; _bHh = biasHh;
+    }
+
+    /// <summary>State after the last forward scan, sorted order [B, H].</summary>
+    public ReadOnlySpan<float> FinalH => _h.AsSpan(0, _batch * _hidden);
+
+    /// <summary>LSTM cell state after the last forward scan, sorted order [B, H].</summary>
+    public ReadOnlySpan<float> FinalC => _c.AsSpan(0, _batch * _hidden);
+
+    /// <summary>Gradient of the initial state after the last backward scan, sorted order [B, H].</summary>
+    public ReadOnlySpan<float> InitialHGrad => _dh.AsSpan(0, _batch * _hidden);
+
+    /// <summary>Gradient of the initial cell state after the last backward scan, sorted order [B, H].</summary>
+    public ReadOnlySpan<float> InitialCGrad => _dc.AsSpan(0, _batch * _hidden);
+
+    /// <summary>Initial h rows to fill before <see cref="Forward"/> (sorted order [B, H]); zeroed by <see cref="Prepare"/>.</summary>
+    public Span<float> InitialH => _h.AsSpan(0, _batch * _hidden);
+
+    /// <summary>Initial c rows (LSTM), as <see cref="InitialH"/>.</summary>
+    public Span<float> InitialC => _c.AsSpan(0, _batch * _hidden);
+
+    /// <summary>Sizes the buffers for a batch and zeroes the initial state.</summary>
+    public void Prepare(PackedBatch batch, bool training)
+    {
+        _rows = batch.Rows;
+        _batch = batch.Batch;
+        int nh = _rows * _hidden, bh = _batch * _hidden;
+        Grow(ref _gateValues, _rows * _gates);
+        Grow(ref _h, bh);
+        _h.AsSpan(0, bh).Clear();
+        if (_cell == CellType.Lstm)
+        {
+            Grow(ref _c, bh);
+            _c.AsSpan(0, bh).Clear();
+        }
+        if (_cell != CellType.Rnn) Grow(ref _aux, nh);
+        if (_cell == CellType.Gru) Grow(ref _hh, _batch * _gates);
+        if (training)
+        {
+            Grow(ref _hPrev, nh);
+            if (_cell == CellType.Lstm) Grow(ref _cPrev, nh);
+        }
+        _hasCache = false;
+    }
+
+    /// <summary>Runs the direction over the packed input and writes its half of the packed output.</summary>
+    /// <param name="x">Packed layer input [N, I].</param>
+    /// <param name="y">Packed layer output [N, D·H]; this direction writes columns <paramref name="yColumn"/>.. +H.</param>
+    /// <param name="ldy">Row stride of y (D·H).</param>
+    public void Forward(PackedBatch batch, ReadOnlySpan<float> x, Span<float> y, int ldy, int yColumn, bool training)
+    {
+        int g = _gates, h = _hidden, rows = _rows;
+        Span<float> gates = _gateValues.AsSpan(0, rows * g);
+
+        // Input projection of every step at once: gates[N, G] = x[N, I]·W_ihᵀ, then the biases.
+        Gemm.Multiply(false, true, rows, g, _inputSize, x, _inputSize, _wIh.Value.Span, _inputSize, gates, g, accumulate: false);
+        Span<float> bias = FoldedBias();
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> row = gates.Slice(r * g, g);
+            TensorPrimitives.Add(row, bias, row);
+        }
+
+        ReadOnlySpan<float> wHh = _wHh.Value.Span;
+        ReadOnlySpan<float> biasHn = _cell == CellType.Gru ? _bHh.Value.Span.Slice(2 * h, h) : default;
+        ReadOnlySpan<int> sizes = batch.BatchSizes, offsets = batch.Offsets;
+        int steps = batch.Steps;
+        for (int s = 0; s < steps; s++)
+        {
+            int t = _reverse ? steps - 1 - s : s;
+            int n = sizes[t], rowBase = offsets[t];
+            Span<float> hState = _h.AsSpan(0, n * h);
+            Span<float> stepGates = gates.Slice(rowBase * g, n * g);
+            Span<float> yStep = y.Slice(rowBase * ldy + yColumn);
+            if (training) hState.CopyTo(_hPrev.AsSpan(rowBase * h, n * h));
+            switch (_cell)
+            {
+                case CellType.Rnn:
+                    Gemm.Multiply(false, true, n, g, h, hState, h, wHh, h, stepGates, g, accumulate: true);
+                    RnnCell.Forward(n, h, _nonlinearity, stepGates, hState, yStep, ldy);
+                    break;
+                case CellType.Lstm:
+                    Span<float> cState = _c.AsSpan(0, n * h);
+                    if (training) cState.CopyTo(_cPrev.AsSpan(rowBase * h, n * h));
+                    Gemm.Multiply(false, true, n, g, h, hState, h, wHh, h, stepGates, g, accumulate: true);
+                    LstmCell.Forward(n, h, stepGates, hState, cState, _aux.AsSpan(rowBase * h, n * h), yStep, ldy);
+                    break;
+                default:
+                    Span<float> hh = _hh.AsSpan(0, n * g);
+                    Gemm.Multiply(false, true, n, g, h, hState, h, wHh, h, hh, g, accumulate: false);
+                    GruCell.Forward(n, h, stepGates, hh, biasHn, _aux.AsSpan(rowBase * h, n * h), hState, yStep, ldy);
+                    break;
+            }
+        }
+        _hasCache = training;
+    }
+
+    /// <summary>
+    /// Back-propagates through the scan. Accumulates the parameter gradients and writes (or adds) dx.
+    /// </summary>
+    /// <param name="dy">Gradient of the packed output [N, D·H] (this direction's columns are read).</param>
+    /// <param name="dHN">Gradient of the final state, sorted order [B, H], or empty for zero.</param>
+    /// <param name="dCN">LSTM: gradient of the final cell state, sorted order [B, H], or empty.</param>
+    /// <param name="x">The packed input the forward pass saw [N, I].</param>
+    /// <param name="dx">Gradient of the packed input [N, I]; empty when not needed.</param>
+    /// <param name="accumulateDx">Add into dx (the second direction of a layer) instead of overwriting it.</param>
+    public void Backward(PackedBatch batch, ReadOnlySpan<float> dy, int ldy, int yColumn,
+        ReadOnlySpan<float> dHN, ReadOnlySpan<float> dCN, ReadOnlySpan<float> y,
+        ReadOnlySpan<float> x, Span<float> dx, bool accumulateDx)
+    {
+        if (!_hasCache)
+            throw new InvalidOperationException("Backward needs a Forward in training mode on the same batch first.");
+        int g = _gates, h = _hidden, rows = _rows, bh = _batch * h;
+        Grow(ref _dGx, rows * g);
+        Grow(ref _dh, bh);
+        if (_cell == CellType.Gru) Grow(ref _dGh, rows * g);
+        if (_cell == CellType.Lstm) Grow(ref _dc, bh);
+
+        Span<float> dhAll = _dh.AsSpan(0, bh);
+        if (dHN.IsEmpty) dhAll.Clear(); else dHN.CopyTo(dhAll);
+        if (_cell == CellType.Lstm)
+        {
+            Span<float> dcAll = _dc.AsSpan(0, bh);
+            if (dCN.IsEmpty) dcAll.Clear(); else dCN.CopyTo(dcAll);
+        }
+
+        Span<float> dGx = _dGx.AsSpan(0, rows * g);
+        Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, rows * g) : dGx;
+        ReadOnlySpan<float> wHh = _wHh.Value.Span;
+        ReadOnlySpan<float> gates = _gateValues.AsSpan(0, rows * g);
+        ReadOnlySpan<int> sizes = batch.BatchSizes, offsets = batch.Offsets;
+        int steps = batch.Steps;
+        for (int s = steps - 1; s >= 0; s--)
+        {
+            int t = _reverse ? steps - 1 - s : s;
+            int n = sizes[t], rowBase = offsets[t];
+            Span<float> dh = _dh.AsSpan(0, n * h);
+            // dh += gradient flowing into this step's output
+            for (int i = 0; i < n; i++)
+            {
+                Span<float> dhi = dh.Slice(i * h, h);
+                TensorPrimitives.Add(dhi, dy.Slice((rowBase + i) * ldy + yColumn, h), dhi);
+            }
+            Span<float> stepDGx = dGx.Slice(rowBase * g, n * g);
+            Span<float> stepDGh = dGh.Slice(rowBase * g, n * g);
+            ReadOnlySpan<float> stepGates = gates.Slice(rowBase * g, n * g);
+            bool accumulateDh = false;
+            switch (_cell)
+            {
+                case CellType.Rnn:
+                    RnnCell.Backward(n, h, _nonlinearity, stepDGx, dh, y.Slice(rowBase * ldy + yColumn), ldy);
+                    break;
+                case CellType.Lstm:
+                    LstmCell.Backward(n, h, stepDGx, dh, _dc.AsSpan(0, n * h), stepGates,
+                        _cPrev.AsSpan(rowBase * h, n * h), _aux.AsSpan(rowBase * h, n * h));
+                    break;
+                default:
+                    GruCell.Backward(n, h, stepDGx, stepDGh, dh, stepGates,
+                        _aux.AsSpan(rowBase * h, n * h), _hPrev.AsSpan(rowBase * h, n * h));
+                    accumulateDh = true;   // dh holds z ⊙ dh, the direct path
+                    break;
+            }
+            // dh_prev (+)= dGh[n, G]·W_hh[G, H]
+            Gemm.Multiply(false, false, n, h, g, stepDGh, g, wHh, h, dh, h, accumulateDh);
+        }
+
+        // Weight gradients over all packed rows at once.
+        Gemm.Multiply(true, false, g, _inputSize, rows, dGx, g, x, _inputSize, _wIh.Grad.Span, _inputSize, accumulate: true);
+        Gemm.Multiply(true, false, g, h, rows, dGh, g, _hPrev.AsSpan(0, rows * h), h, _wHh.Grad.Span, h, accumulate: true);
+        AddColumnSums(dGx, rows, g, _bIh.Grad.Span);
+        AddColumnSums(dGh, rows, g, _bHh.Grad.Span);
+        if (!dx.IsEmpty)
+            Gemm.Multiply(false, false, rows, _inputSize, g, dGx, g, _wIh.Value.Span, _inputSize, dx, _inputSize, accumulateDx);
+    }
+
+    /// <summary>The gradient of the layer's pre-activations at every packed row [N, G], after <see cref="Backward"/> (diagnostics).</summary>
+    public ReadOnlySpan<float> GateGradients => _dGx.AsSpan(0, _rows * _gates);
+
+    private Span<float> FoldedBias()
+    {
+        Grow(ref _bias, _gates);
+        Span<float> bias = _bias.AsSpan(0, _gates);
+        ReadOnlySpan<float> bIh = _bIh.Value.Span, bHh = _bHh.Value.Span;
+        // RNN, LSTM: both biases sum. GRU: b_hn stays on the hidden side (it is multiplied by r).
+        int folded = _cell == CellType.Gru ? 2 * _hidden : _gates;
+        TensorPrimitives.Add(bIh.Slice(0, folded), bHh.Slice(0, folded), bias.Slice(0, folded));
+        bIh.Slice(folded).CopyTo(bias.Slice(folded));
+        return bias;
+    }
+
+    private static void AddColumnSums(ReadOnlySpan<float> m, int rows, int cols, Span<float> sums)
+    {
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(sums, m.Slice(r * cols, cols), sums);
+    }
+
+    private static void Grow(ref float[] array, int size)
+    {
+        if (array.Length < size) array = new float[size];
+    }
+}
