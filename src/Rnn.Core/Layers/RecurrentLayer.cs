@@ -1,3 +1,4 @@
+using Rnn.Core.Diagnostics;
 using Rnn.Core.Internals;
 using Rnn.Core.Numerics;
 
@@ -177,12 +178,18 @@ public sealed class RecurrentLayer : Module
         if (cN is not null) ThrowHelper.CheckShape(cN, nameof(cN), NumLayers * d, b, h);
         CheckInitialState(initialState, b);
 
+        ForwardCore(input, initialState, lengths, output, hN, cN, keepCache: Training, dropout: Training && Dropout > 0f);
+    }
+
+    private void ForwardCore(Tensor input, RecurrentState? initialState, ReadOnlySpan<int> lengths, Tensor output, Tensor hN, Tensor? cN,
+        bool keepCache, bool dropout)
+    {
+        int b = input.Size(0), t = input.Size(1), d = NumDirections, h = HiddenSize;
         _batch.Set(b, t, lengths);
         int rows = _batch.Rows;
         Grow(ref _x0, rows * InputSize);
         _batch.Gather(input.Span, InputSize, _x0);
-        bool training = Training;
-        bool dropout = training && Dropout > 0f;
+        bool training = keepCache;
 
         ReadOnlySpan<float> layerInput = _x0.AsSpan(0, rows * InputSize);
         for (int l = 0; l < NumLayers; l++)
@@ -289,6 +296,79 @@ public sealed class RecurrentLayer : Module
                 _batch.Scatter(dx, InputSize, inputGrad.Span);
             }
         }
+    }
+
+    /// <summary>
+    /// When true, <see cref="Backward(Tensor, Tensor, Tensor)"/> records <c>‖∂L/∂h_t‖</c> per step, layer and direction,
+    /// read back with <see cref="GetGradientFlow"/>. Default false (it costs one norm per step).
+    /// </summary>
+    public bool RecordGradientFlow
+    {
+        get => _runners[0].RecordGradientFlow;
+        set
+        {
+            foreach (var r in _runners) r.RecordGradientFlow = value;
+        }
+    }
+
+    /// <summary>
+    /// The gradient flow of the last backward pass: hidden-state gradient norms per step (needs
+    /// <see cref="RecordGradientFlow"/>) and the norms of the accumulated parameter gradients.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No backward pass was recorded.</exception>
+    public GradientFlow GetGradientFlow()
+    {
+        if (!RecordGradientFlow || _runners[0].HiddenGradNorms.Length == 0)
+            ThrowHelper.ThrowInvalidOperation("set RecordGradientFlow = true, then run Forward and Backward, before reading the gradient flow");
+        int steps = _runners[0].HiddenGradNorms.Length;
+        var norms = new float[_runners.Length * steps];
+        for (int i = 0; i < _runners.Length; i++) _runners[i].HiddenGradNorms.CopyTo(norms.AsSpan(i * steps, steps));
+        var parameterNorms = new Dictionary<string, double>();
+        foreach (var (name, p) in Parameters) parameterNorms[name] = System.Numerics.Tensors.TensorPrimitives.Norm(p.Grad.Span);
+        return new GradientFlow(NumLayers, NumDirections, steps, norms, parameterNorms);
+    }
+
+    /// <summary>
+    /// Runs one sequence and returns every layer's hidden state (and LSTM cell state) at every step.
+    /// No dropout is applied, and the layer's training cache is replaced.
+    /// </summary>
+    /// <param name="sequence">One sequence, [T, I] or [1, T, I].</param>
+    /// <param name="initialState">h0 (and c0) [L·D, 1, H], or null for zeros.</param>
+    public HiddenStateTrace Trace(Tensor sequence, RecurrentState? initialState = null)
+    {
+        ArgumentNullException.ThrowIfNull(sequence);
+        var x = sequence.Rank == 2 ? sequence.Reshape(1, sequence.Size(0), sequence.Size(1)) : sequence;
+        ThrowHelper.CheckRank(x, 3, nameof(sequence), "[seq, input] or [1, seq, input]");
+        ThrowHelper.CheckDim(x, 0, 1, nameof(sequence), "the batch dimension");
+        ThrowHelper.CheckDim(x, 2, InputSize, nameof(sequence), "the last dimension (input size)");
+        CheckInitialState(initialState, 1);
+        int steps = x.Size(1), d = NumDirections, h = HiddenSize, width = OutputSize;
+        var output = new Tensor(1, steps, width);
+        var hN = new Tensor(NumLayers * d, 1, h);
+        var cN = CellType == CellType.Lstm ? new Tensor(NumLayers * d, 1, h) : null;
+        ForwardCore(x, initialState, default, output, hN, cN, keepCache: true, dropout: false);
+        _cached = false;   // the trace is not a training batch
+        var hidden = new float[NumLayers][];
+        float[][]? cells = cN is null ? null : new float[NumLayers][];
+        for (int l = 0; l < NumLayers; l++)
+        {
+            // One example: packed rows are the time steps in order.
+            hidden[l] = _y[l].AsSpan(0, steps * width).ToArray();
+            if (cells is null) continue;
+            cells[l] = new float[steps * width];
+            for (int dir = 0; dir < d; dir++)
+            {
+                // c after step t is the state before the next step in the direction's order, or c_n after the last.
+                ReadOnlySpan<float> before = _runners[l * d + dir].CellStatesBefore;
+                for (int s = 0; s < steps; s++)
+                {
+                    int next = dir == 0 ? s + 1 : s - 1;
+                    ReadOnlySpan<float> c = next >= 0 && next < steps ? before.Slice(next * h, h) : cN!.Span.Slice((l * d + dir) * h, h);
+                    c.CopyTo(cells[l].AsSpan(s * width + dir * h, h));
+                }
+            }
+        }
+        return new HiddenStateTrace(steps, width, hidden, cells);
     }
 
     /// <summary>Per-layer, per-direction runners (diagnostics: gate gradients after backward).</summary>

@@ -43,7 +43,9 @@ internal sealed class SequenceRunner
     private float[] _dh = [];           // [B, H]
     private float[] _dc = [];           // [B, H]
 
-    private int _rows, _batch;
+    private float[] _dhNorms = [];      // [T]: ‖∂L/∂h_t‖ over the batch, when recording gradient flow
+
+    private int _rows, _batch, _steps;
     private bool _hasCache;
 
     public SequenceRunner(CellType cell, Nonlinearity nonlinearity, int inputSize, int hidden, bool reverse,
@@ -76,11 +78,21 @@ internal sealed class SequenceRunner
     /// <summary>Initial c rows (LSTM), as <see cref="InitialH"/>.</summary>
     public Span<float> InitialC => _c.AsSpan(0, _batch * _hidden);
 
+    /// <summary>When true, <see cref="Backward"/> records ‖∂L/∂h_t‖ per step in <see cref="HiddenGradNorms"/>.</summary>
+    public bool RecordGradientFlow { get; set; }
+
+    /// <summary>‖∂L/∂h_t‖ (L2 over the batch and hidden units) per step t of the last recorded backward pass [T].</summary>
+    public ReadOnlySpan<float> HiddenGradNorms => _dhNorms.AsSpan(0, _steps);
+
+    /// <summary>LSTM: the cell state before each step, packed [N, H] (training-mode cache).</summary>
+    public ReadOnlySpan<float> CellStatesBefore => _cPrev.AsSpan(0, _rows * _hidden);
+
     /// <summary>Sizes the buffers for a batch and zeroes the initial state.</summary>
     public void Prepare(PackedBatch batch, bool training)
     {
         _rows = batch.Rows;
         _batch = batch.Batch;
+        _steps = batch.Steps;
         int nh = _rows * _hidden, bh = _batch * _hidden;
         Grow(ref _gateValues, _rows * _gates);
         Grow(ref _h, bh);
@@ -181,6 +193,11 @@ internal sealed class SequenceRunner
             if (dCN.IsEmpty) dcAll.Clear(); else dCN.CopyTo(dcAll);
         }
 
+        if (RecordGradientFlow)
+        {
+            Grow(ref _dhNorms, batch.Steps);
+            _dhNorms.AsSpan(0, batch.Steps).Clear();
+        }
         Span<float> dGx = _dGx.AsSpan(0, rows * g);
         Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, rows * g) : dGx;
         ReadOnlySpan<float> wHh = _wHh.Value.Span;
@@ -198,6 +215,8 @@ internal sealed class SequenceRunner
                 Span<float> dhi = dh.Slice(i * h, h);
                 TensorPrimitives.Add(dhi, dy.Slice((rowBase + i) * ldy + yColumn, h), dhi);
             }
+            // ∂L/∂h_t is complete here: what flows in from the output plus what flows back from step t+1.
+            if (RecordGradientFlow) _dhNorms[t] = TensorPrimitives.Norm(dh);
             Span<float> stepDGx = dGx.Slice(rowBase * g, n * g);
             Span<float> stepDGh = dGh.Slice(rowBase * g, n * g);
             ReadOnlySpan<float> stepGates = gates.Slice(rowBase * g, n * g);
