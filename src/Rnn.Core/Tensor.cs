@@ -115,11 +115,17 @@ public sealed class Tensor
     public bool HasShape(params int[] shape) => _shape.AsSpan().SequenceEqual(shape);
 
     /// <summary>Re-shapes an engine-owned tensor in place, growing its buffer only when needed (workspace reuse).</summary>
-    internal void Resize(params int[] shape)
+    internal void Resize(params ReadOnlySpan<int> shape)
     {
-        long length = CheckedLength(shape);
+        long length = 1;
+        foreach (int s in shape)
+        {
+            if (s < 0) ThrowHelper.ThrowArgument(nameof(shape), $"negative dimension {s} in {FormatShape(shape)}");
+            length *= s;
+        }
+        if (length > Array.MaxLength) ThrowHelper.ThrowArgument(nameof(shape), $"shape {FormatShape(shape)} has more elements than an array can hold");
         if (_data.Length < length) _data = new float[length];
-        if (!_shape.AsSpan().SequenceEqual(shape)) _shape = (int[])shape.Clone();
+        if (!_shape.AsSpan().SequenceEqual(shape)) _shape = shape.ToArray();
     }
 
     /// <summary>A span over the row <paramref name="i"/> of a tensor viewed as [Size(0), rest].</summary>

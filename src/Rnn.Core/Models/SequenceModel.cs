@@ -1,0 +1,251 @@
+using Rnn.Core.Internals;
+using Rnn.Core.Layers;
+
+namespace Rnn.Core.Models;
+
+// B = batch, T = steps, F = features per step (E after an embedding), H = hidden, D = directions, O = outputs.
+
+/// <summary>
+/// The network behind every recurrent trainer: an optional embedding, a <see cref="RecurrentLayer"/>,
+/// then either pooling over each sequence's valid steps and a linear head (many-to-one: classification,
+/// regression, forecasting) or a linear head at every step (many-to-many: language models).
+/// </summary>
+/// <remarks>
+/// <para>Parameters are named as a PyTorch module with attributes <c>embedding</c>, <c>rnn</c> and <c>fc</c> would name
+/// them (<c>embedding.weight</c>, <c>rnn.weight_ih_l0</c>, <c>fc.weight</c>, <c>fc.bias</c>), so a state dict moves between
+/// the two.</para>
+/// <para>Forward keeps what backward needs; every buffer is reused, so a training step allocates nothing once
+/// the buffers have grown to the largest batch. Not thread-safe.</para>
+/// </remarks>
+public sealed class SequenceModel : Module
+{
+    private readonly Embedding? _embedding;
+    private readonly Dropout? _embeddingDropout;
+    private readonly SequencePooling? _pooling;
+    private readonly Dropout? _headDropout;
+
+    // Workspace, reused: x [B, T, F], out [B, T, D·H], states [L·D, B, H], pooled [B, D·H], logits [B, O] or [B, T, O]
+    private readonly Tensor _x = new(0), _out = new(0), _hN = new(0), _cN = new(0);
+    private readonly Tensor _headInput = new(0), _logits = new(0);
+    private readonly Tensor _dHeadInput = new(0), _dOut = new(0), _dX = new(0);
+    private int[] _lengths = [];
+    private int[] _flatTokens = [];
+    private int _batch, _steps, _validTokens;
+    private bool _fullLength, _cached;
+
+    /// <summary>Builds the model from its options (PyTorch's default initialisation, seeded).</summary>
+    public SequenceModel(SequenceModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        Options = options;
+        var rng = new Numerics.Rng(options.Seed);
+        int inputSize = options.InputSize;
+        if (options.UsesTokens)
+        {
+            _embedding = new Embedding(options.VocabularySize, options.EmbeddingSize, null, rng.Fork());
+            Parameters.AddRange("embedding", _embedding.Parameters);
+            inputSize = options.EmbeddingSize;
+            if (options.EmbeddingDropout > 0f) _embeddingDropout = new Dropout(options.EmbeddingDropout, rng.Fork());
+        }
+        Rnn = new RecurrentLayer(options.Cell, inputSize, options.HiddenSize, options.NumLayers, options.Bidirectional,
+            options.Dropout, options.Nonlinearity, unchecked((int)rng.NextUInt()));
+        Parameters.AddRange("rnn", Rnn.Parameters);
+        if (options.Pooling is PoolingKind kind)
+            _pooling = new SequencePooling(kind, options.Bidirectional ? options.HiddenSize : null);
+        if (options.Dropout > 0f) _headDropout = new Dropout(options.Dropout, rng.Fork());
+        Head = new Linear(Rnn.OutputSize, options.OutputSize, true, rng.Fork());
+        Parameters.AddRange("fc", Head.Parameters);
+    }
+
+    /// <summary>The options the model was built with.</summary>
+    public SequenceModelOptions Options { get; }
+
+    /// <summary>The recurrent layer (named <c>rnn</c>).</summary>
+    public RecurrentLayer Rnn { get; }
+
+    /// <summary>The linear head (named <c>fc</c>).</summary>
+    public Linear Head { get; }
+
+    /// <summary>The embedding (named <c>embedding</c>), or null for float input.</summary>
+    public Embedding? Embedding => _embedding;
+
+    /// <summary>True when the head runs at every step (no pooling).</summary>
+    public bool IsPerStep => _pooling is null;
+
+    /// <summary>The final recurrent state of the last forward pass [L·D, B, H] (for carrying state across chunks).</summary>
+    public RecurrentState FinalState => new(_hN, Options.Cell == CellType.Lstm ? _cN : null);
+
+    /// <inheritdoc />
+    public override void Train()
+    {
+        base.Train();
+        foreach (var m in Children()) m.Train();
+    }
+
+    /// <inheritdoc />
+    public override void Eval()
+    {
+        base.Eval();
+        foreach (var m in Children()) m.Eval();
+    }
+
+    /// <summary>
+    /// Runs the model. Returns logits [B, O] (pooled) or [B, T, O] (per step; zero at padded steps). The returned
+    /// tensor is owned by the model and overwritten by the next call.
+    /// </summary>
+    /// <param name="batch">The input sequences.</param>
+    /// <param name="initialState">Initial recurrent state [L·D, B, H], or null for zeros.</param>
+    public Tensor Forward(SequenceBatch batch, RecurrentState? initialState = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        int b = batch.Batch, t = batch.Steps, f = Rnn.InputSize, o = Options.OutputSize, w = Rnn.OutputSize;
+        int states = Rnn.NumLayers * Rnn.NumDirections;
+        _batch = b;
+        _steps = t;
+        _fullLength = batch.IsFullLength;
+        if (_lengths.Length < b) _lengths = new int[b];
+        batch.Lengths.CopyTo(_lengths);
+
+        _x.Resize(b, t, f);
+        if (_embedding is not null)
+        {
+            if (batch.Features != 0) ThrowHelper.ThrowArgument(nameof(batch), "the model takes token ids, the batch holds float values");
+            EmbedValidTokens(batch);
+        }
+        else
+        {
+            if (batch.Features != f) ThrowHelper.ThrowArgument(nameof(batch), $"the model takes {f} features per step, the batch has {batch.Features}");
+            batch.Values.CopyTo(_x.Span);
+        }
+
+        _out.Resize(b, t, w);
+        _hN.Resize(states, b, Rnn.HiddenSize);
+        _cN.Resize(states, b, Rnn.HiddenSize);
+        ReadOnlySpan<int> lengths = _fullLength ? default : _lengths.AsSpan(0, b);
+        Rnn.Forward(_x, initialState, lengths, _out, _hN, Options.Cell == CellType.Lstm ? _cN : null);
+
+        if (_pooling is not null)
+        {
+            _headInput.Resize(b, w);
+            _pooling.Forward(_out.Span, b, t, w, lengths, _headInput.Span);
+            _headDropout?.Forward(_headInput.Span, _headInput.Span);
+            _logits.Resize(b, o);
+            Head.Forward(_headInput.Span, b, _logits.Span);
+        }
+        else
+        {
+            _headInput.Resize(b, t, w);
+            _headDropout?.Forward(_out.Span, _headInput.Span);
+            if (_headDropout is null) _out.Span.CopyTo(_headInput.Span);
+            _logits.Resize(b, t, o);
+            Head.Forward(_headInput.Span, b * t, _logits.Span);
+            if (!_fullLength) ZeroPadding(_logits.Span, o);
+        }
+        _cached = Training;
+        return _logits;
+    }
+
+    /// <summary>
+    /// Back-propagates <paramref name="logitsGrad"/> (same shape as the last forward's logits; padded steps ignored)
+    /// and accumulates every parameter's gradient.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No training-mode forward pass precedes the call.</exception>
+    public void Backward(Tensor logitsGrad)
+    {
+        ArgumentNullException.ThrowIfNull(logitsGrad);
+        if (!_cached) ThrowHelper.ThrowInvalidOperation("Backward needs a Forward in training mode first.");
+        if (!logitsGrad.SameShape(_logits))
+            ThrowHelper.ThrowArgument(nameof(logitsGrad), $"logitsGrad has shape {logitsGrad.ShapeString}, the logits were {_logits.ShapeString}");
+        int b = _batch, t = _steps, w = Rnn.OutputSize;
+        ReadOnlySpan<int> lengths = _fullLength ? default : _lengths.AsSpan(0, b);
+        if (_pooling is not null) _dHeadInput.Resize(b, w);
+        else _dHeadInput.Resize(b, t, w);
+        _dOut.Resize(b, t, w);
+        if (_pooling is not null)
+        {
+            Head.Backward(_dHeadInput.Span, logitsGrad.Span, _headInput.Span, b);
+            _headDropout?.Backward(_dHeadInput.Span, _dHeadInput.Span);
+            _pooling.Backward(_dOut.Span, _dHeadInput.Span, b, t, w, lengths);
+        }
+        else
+        {
+            if (!_fullLength) ZeroPadding(logitsGrad.Span, Options.OutputSize);
+            Head.Backward(_dHeadInput.Span, logitsGrad.Span, _headInput.Span, b * t);
+            if (_headDropout is not null) _headDropout.Backward(_dOut.Span, _dHeadInput.Span);
+            else _dHeadInput.Span.CopyTo(_dOut.Span);
+        }
+
+        if (_embedding is null)
+        {
+            Rnn.Backward(_dOut, null, null, null, null, null);
+            return;
+        }
+        _dX.Resize(b, t, Rnn.InputSize);
+        Rnn.Backward(_dOut, null, null, _dX, null, null);
+        // Gradient of the embedded tokens, valid positions only, in the order they were embedded.
+        int e = Options.EmbeddingSize, n = 0;
+        Span<float> dx = _dX.Span;
+        for (int i = 0; i < b; i++)
+        {
+            int len = _fullLength ? t : _lengths[i];
+            dx.Slice(i * t * e, len * e).CopyTo(dx.Slice(n * e, len * e));
+            n += len;
+        }
+        Span<float> dValid = dx.Slice(0, _validTokens * e);
+        _embeddingDropout?.Backward(dValid, dValid);
+        _embedding.Backward(dValid, _flatTokens.AsSpan(0, _validTokens));
+    }
+
+    private void EmbedValidTokens(SequenceBatch batch)
+    {
+        int b = batch.Batch, t = batch.Steps, e = Options.EmbeddingSize;
+        // Gather the valid ids into one flat list so the embedding and its dropout run once.
+        int valid = 0;
+        for (int i = 0; i < b; i++) valid += batch.Lengths[i];
+        if (_flatTokens.Length < valid) _flatTokens = new int[valid];
+        int n = 0;
+        for (int i = 0; i < b; i++)
+        {
+            int len = batch.Lengths[i];
+            batch.Tokens.Slice(i * t, len).CopyTo(_flatTokens.AsSpan(n, len));
+            n += len;
+        }
+        _validTokens = valid;
+        Span<float> x = _x.Span;
+        Span<float> embedded = x.Slice(0, valid * e);
+        _embedding!.Forward(_flatTokens.AsSpan(0, valid), embedded);
+        _embeddingDropout?.Forward(embedded, embedded);
+        // Spread the rows to their batch-major positions, last example first so nothing is overwritten early.
+        for (int i = b - 1; i >= 0; i--)
+        {
+            int len = batch.Lengths[i];
+            n -= len;
+            embedded.Slice(n * e, len * e).CopyTo(x.Slice(i * t * e, len * e));
+        }
+    }
+
+    private void ZeroPadding(Span<float> perStep, int width)
+    {
+        for (int i = 0; i < _batch; i++)
+            perStep.Slice((i * _steps + _lengths[i]) * width, (_steps - _lengths[i]) * width).Clear();
+    }
+
+    private IEnumerable<Module> Children()
+    {
+        if (_embedding is not null) yield return _embedding;
+        if (_embeddingDropout is not null) yield return _embeddingDropout;
+        yield return Rnn;
+        if (_headDropout is not null) yield return _headDropout;
+        yield return Head;
+    }
+
+    private static void Validate(SequenceModelOptions o)
+    {
+        if (o.VocabularySize < 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.VocabularySize), o.VocabularySize, "VocabularySize must be 0 (float input) or positive");
+        if (o.UsesTokens && o.EmbeddingSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.EmbeddingSize), o.EmbeddingSize, "EmbeddingSize must be positive");
+        if (!o.UsesTokens && o.InputSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.InputSize), o.InputSize, "InputSize must be positive");
+        if (o.OutputSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.OutputSize), o.OutputSize, "OutputSize must be positive");
+        if (!(o.EmbeddingDropout >= 0f && o.EmbeddingDropout < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.EmbeddingDropout), o.EmbeddingDropout, "EmbeddingDropout must be in [0, 1)");
+    }
+}

@@ -1,0 +1,56 @@
+using Rnn.Core.Layers;
+
+namespace Rnn.Core.Models;
+
+/// <summary>
+/// The shape of a <see cref="SequenceModel"/>: input (tokens or float steps) → recurrent layer → head.
+/// </summary>
+public sealed record SequenceModelOptions
+{
+    /// <summary>The recurrent cell. Default <see cref="CellType.Lstm"/>.</summary>
+    public CellType Cell { get; init; } = CellType.Lstm;
+
+    /// <summary>Activation of a vanilla RNN cell. Default tanh.</summary>
+    public Nonlinearity Nonlinearity { get; init; } = Nonlinearity.Tanh;
+
+    /// <summary>
+    /// Vocabulary size V for token input (ids in 0..V−1 go through an embedding); 0 for float input. Default 0.
+    /// </summary>
+    public int VocabularySize { get; init; }
+
+    /// <summary>E, the embedding width for token input. Default 64.</summary>
+    public int EmbeddingSize { get; init; } = 64;
+
+    /// <summary>F, features per step for float input (ignored for token input). Default 1.</summary>
+    public int InputSize { get; init; } = 1;
+
+    /// <summary>H, hidden units per direction. Default 64.</summary>
+    public int HiddenSize { get; init; } = 64;
+
+    /// <summary>Stacked recurrent layers. Default 1.</summary>
+    public int NumLayers { get; init; } = 1;
+
+    /// <summary>Run a reverse direction too. Default false.</summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>Dropout between recurrent layers and before the head, in [0, 1). Default 0.</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>Dropout on the embedded tokens (whole vectors are kept or dropped per element), in [0, 1). Default 0.</summary>
+    public float EmbeddingDropout { get; init; }
+
+    /// <summary>
+    /// How the step outputs become one vector per sequence (many-to-one), or null for a head at every step
+    /// (many-to-many, e.g. a character language model). Default <see cref="PoolingKind.Last"/>.
+    /// </summary>
+    public PoolingKind? Pooling { get; init; } = PoolingKind.Last;
+
+    /// <summary>O, outputs of the linear head (classes, or regression targets). Default 1.</summary>
+    public int OutputSize { get; init; } = 1;
+
+    /// <summary>Seed of the initialisation and of dropout. Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>True when the input is token ids.</summary>
+    public bool UsesTokens => VocabularySize > 0;
+}

@@ -1,0 +1,93 @@
+using Rnn.Core.Layers;
+using Rnn.Core.Models;
+using Rnn.Core.Tests.TestSupport;
+
+namespace Rnn.Core.Tests.Models;
+
+[TestClass]
+public sealed class SequenceModelTest
+{
+    public static IEnumerable<object?[]> Configurations()
+    {
+        yield return [CellType.Lstm, (PoolingKind?)PoolingKind.Last, true, false];
+        yield return [CellType.Gru, (PoolingKind?)PoolingKind.Mean, true, true];
+        yield return [CellType.Rnn, (PoolingKind?)PoolingKind.Max, false, false];
+        yield return [CellType.Lstm, (PoolingKind?)PoolingKind.Last, false, true];
+        yield return [CellType.Gru, (PoolingKind?)null, true, false];
+        yield return [CellType.Lstm, (PoolingKind?)null, false, true];
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Configurations))]
+    public void Backward_EveryParameter_MatchesFiniteDifferences(CellType cell, PoolingKind? pooling, bool tokens, bool bidirectional)
+    {
+        var model = new SequenceModel(new SequenceModelOptions
+        {
+            Cell = cell, Pooling = pooling, VocabularySize = tokens ? 7 : 0, EmbeddingSize = 3, InputSize = 2,
+            HiddenSize = 4, Bidirectional = bidirectional, OutputSize = 3, Seed = 5,
+        });
+        var batch = tokens
+            ? SequenceBatch.FromTokens([[1, 2, 3, 4], [5, 6], [0, 1, 6]])
+            : SequenceBatch.FromValues([[0.5f, -1f, 0.2f, 0.3f, 1f, -0.4f], [0.1f, 0.9f], [-0.3f, 0.2f, 0.7f, -0.8f]], 2);
+        var first = model.Forward(batch);
+        var weights = GradCheck.RandomValues(first.Length, 11);
+        if (pooling is null)
+        {
+            // Padded steps are not part of the loss.
+            for (int b = 0; b < batch.Batch; b++)
+                for (int t = batch.Lengths[b]; t < batch.Steps; t++)
+                    weights.AsSpan((b * batch.Steps + t) * 3, 3).Clear();
+        }
+        double Loss() => GradCheck.WeightedSum(model.Forward(batch).Span, weights);
+
+        Loss();
+        model.ZeroGrad();
+        model.Backward(Tensor.From(weights, first.Shape.ToArray()));
+        foreach (var (name, p) in model.Parameters)
+            GradCheck.Check(Loss, p.Value.Span, p.Grad.Clone().Span, name, eps: 1e-2f, rtol: 2e-2, atol: 2e-3);
+    }
+
+    [TestMethod]
+    public void Parameters_NamedAsAPyTorchModuleWithEmbeddingRnnFc()
+    {
+        var model = new SequenceModel(new SequenceModelOptions { VocabularySize = 10, EmbeddingSize = 4, HiddenSize = 5, OutputSize = 2 });
+        CollectionAssert.AreEqual(
+            new[] { "embedding.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0", "fc.weight", "fc.bias" },
+            model.Parameters.Keys.ToArray());
+    }
+
+    [TestMethod]
+    public void Forward_PaddedBatch_EqualsEachSequenceAlone()
+    {
+        var model = new SequenceModel(new SequenceModelOptions { VocabularySize = 9, EmbeddingSize = 3, HiddenSize = 4, OutputSize = 2, Pooling = PoolingKind.Mean, Bidirectional = true, Seed = 2 });
+        model.Eval();
+        int[][] seqs = [[1, 2, 3, 4, 5], [6, 7], [8]];
+        var batched = model.Forward(SequenceBatch.FromTokens(seqs)).Clone();
+        for (int b = 0; b < seqs.Length; b++)
+        {
+            var alone = model.Forward(SequenceBatch.FromTokens([seqs[b]]));
+            for (int o = 0; o < 2; o++) Assert.AreEqual(alone[0, o], batched[b, o], 1e-6f);
+        }
+    }
+
+    [TestMethod]
+    public void Forward_SameSeed_IdenticalOutputs()
+    {
+        var options = new SequenceModelOptions { Cell = CellType.Gru, InputSize = 2, HiddenSize = 6, OutputSize = 1, Dropout = 0.2f, Seed = 9 };
+        var batch = SequenceBatch.FromValues([[1f, 2f, 3f, 4f]], 2);
+        var a = new SequenceModel(options).Forward(batch).Span.ToArray();
+        var b = new SequenceModel(options).Forward(batch).Span.ToArray();
+        CollectionAssert.AreEqual(a, b);
+    }
+
+    [TestMethod]
+    public void Forward_WrongInputKind_ThrowsNamingIt()
+    {
+        var model = new SequenceModel(new SequenceModelOptions { VocabularySize = 5 });
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => model.Forward(SequenceBatch.FromValues([[1f]], 1)));
+        StringAssert.Contains(ex.Message, "token ids");
+        var floats = new SequenceModel(new SequenceModelOptions { InputSize = 3 });
+        ex = Assert.ThrowsExactly<ArgumentException>(() => floats.Forward(SequenceBatch.FromValues([[1f, 2f]], 2)));
+        StringAssert.Contains(ex.Message, "3 features");
+    }
+}
