@@ -37,7 +37,8 @@ internal static partial class Gemm
             if (!accumulate) ClearC(m, n, c, ldc);
             return;
         }
-        Simple(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        if (PreferBlocked(m, n, k)) BlockedCore(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        else Simple(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 
     /// <summary>Contiguous convenience overload: leading dimensions are the stored row lengths.</summary>

@@ -1,0 +1,255 @@
+using System.Runtime.Intrinsics;
+
+namespace Rnn.Core.Numerics;
+
+// M, N, K = rows of op(A) and C, columns of op(B) and C, shared dimension.
+// MC, KC, NC = cache blocks: an (MC, KC) A block stays in L2, one (KC, NR) B micro-panel in L1,
+// the (KC, NC) B block in L2/L3. MR × NR = the register tile (Gemm.Kernels.cs).
+//
+// The blocked kernel (Goto/BLIS loop order):
+//   for jc in N step NC:                 B block columns
+//     for pc in K step KC:               k block
+//       pack op(B)[pc:+KC, jc:+NC]       → NR-column panels (Gemm.Packing.cs)
+//       for ic in M step MC:
+//         pack op(A)[ic:+MC, pc:+KC]     → MR-row tiles
+//         for each NR panel, for each MR tile: micro-kernel (C tile (+)= A tile · B panel)
+// Every transpose case is absorbed by the packing; the micro-kernel sees one layout.
+//
+// Pre-packed weights (the recurrent products: one per time step with the same weight):
+//   PackedMatrix w = Gemm.PackB(weight, ldb: H, transB: true, k: H, n: G*H);   // once per forward pass
+//   for t: Gemm.Multiply(transA: false, m: B, h_t, lda: H, w, gates_t, ldc: G*H, accumulate: true);
+// which packs only the small A (the batch of hidden states) per step. w.Pack(...) refills it after an
+// optimiser step without allocating.
+//
+// Threads: a product with 2·M·N·K ≥ ParallelFlops is split into WorkerPool.Threads parts along N (whole NR
+// panels; along M when N has too few panels); each part runs the loop above with its thread's own buffers.
+
+internal static partial class Gemm
+{
+    /// <summary>Depth of a k block: a (KC, NR) B micro-panel is 32 KiB, within the 48 KiB L1.</summary>
+    internal const int KC = 256;
+
+    /// <summary>Rows of an A block (a multiple of MR): (MC, KC) is 192 KiB, well within the 2 MiB L2.</summary>
+    internal const int MC = 192;
+
+    /// <summary>Columns of a B block (a multiple of NR): (KC, NC) is 4 MiB, within L3.</summary>
+    internal const int NC = 4096;
+
+    /// <summary>
+    /// Products with at least this many FLOPs (2·m·n·k) are split across <see cref="WorkerPool.Threads"/> threads;
+    /// below it one thread is faster (the dispatch costs ~1–2 µs, the second core's caches start cold).
+    /// </summary>
+    internal static long ParallelFlops { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// The blocked, packed, register-tiled kernel (AVX-512 micro-kernel). Same contract as
+    /// <see cref="Multiply(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/>.
+    /// Correct on any hardware; fast where <see cref="Vector512.IsHardwareAccelerated"/>.
+    /// </summary>
+    internal static void Blocked(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    {
+        CheckArguments(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+        if (IsEmptyProduct(m, n, k, c, ldc, accumulate)) return;
+        BlockedCore(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    }
+
+    /// <summary>Handles the products with nothing to multiply (C empty, or k = 0: C cleared unless accumulating).</summary>
+    private static bool IsEmptyProduct(int m, int n, int k, Span<float> c, int ldc, bool accumulate)
+    {
+        if (m == 0 || n == 0) return true;
+        if (k != 0) return false;
+        if (!accumulate) ClearC(m, n, c, ldc);
+        return true;
+    }
+
+    /// <summary>Whether the blocked kernel beats <see cref="Simple"/> for this shape (measured on AVX-512).</summary>
+    private static bool PreferBlocked(int m, int n, int k) =>
+        Vector512.IsHardwareAccelerated && (long)m * n * k >= 4096;
+
+    /// <summary>Blocked kernel without argument checks (m, n, k ≥ 1).</summary>
+    private static unsafe void BlockedCore(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    {
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var job = new Job
+            {
+                TransA = transA, TransB = transB, Accumulate = accumulate,
+                M = m, N = n, K = k, A = pa, Lda = lda, B = pb, Ldb = ldb, C = pc, Ldc = ldc,
+            };
+            Run(ref job);
+        }
+    }
+
+    /// <summary>
+    /// Computes <c>C[m, n] (+)= op(A)[m, k] · B</c> with B pre-packed by <see cref="PackB(ReadOnlySpan{float}, int, bool, int, int)"/>
+    /// (n = <see cref="PackedMatrix.N"/>, k = <see cref="PackedMatrix.K"/>): only A is packed per call.
+    /// </summary>
+    /// <param name="transA">Use Aᵀ: A is stored [k, m].</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="a">A, row-major with row stride <paramref name="lda"/>.</param>
+    /// <param name="lda">Row stride of A as stored.</param>
+    /// <param name="b">The packed op(B), [k, n].</param>
+    /// <param name="c">C, row-major with row stride <paramref name="ldc"/>.</param>
+    /// <param name="ldc">Row stride of C.</param>
+    /// <param name="accumulate">Add into C instead of overwriting it.</param>
+    public static unsafe void Multiply(bool transA, int m, ReadOnlySpan<float> a, int lda, PackedMatrix b,
+        Span<float> c, int ldc, bool accumulate)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int n = b.N, k = b.K;
+        if (m < 0) Internals.ThrowHelper.ThrowArgument(nameof(m), $"matrix sizes must be non-negative, got m={m}");
+        CheckOperand(nameof(a), a.Length, transA ? k : m, transA ? m : k, lda);
+        CheckOperand(nameof(c), c.Length, m, n, ldc);
+        if (IsEmptyProduct(m, n, k, c, ldc, accumulate)) return;
+        fixed (float* pa = a, pc = c)
+        {
+            var job = new Job
+            {
+                TransA = transA, Accumulate = accumulate,
+                M = m, N = n, K = k, A = pa, Lda = lda, C = pc, Ldc = ldc,
+                Packed = b.Data, PackedPanels = b.Panels,
+            };
+            Run(ref job);
+            GC.KeepAlive(b);
+        }
+    }
+
+    /// <summary>
+    /// Packs <c>op(B)</c> [k, n] once into the micro-kernel's layout, for products that reuse the same B
+    /// (a recurrent weight every time step).
+    /// </summary>
+    /// <param name="b">B, row-major with row stride <paramref name="ldb"/>: [k, n], or [n, k] when <paramref name="transB"/>.</param>
+    /// <param name="ldb">Row stride of B as stored.</param>
+    /// <param name="transB">Use Bᵀ: B is stored [n, k] (a PyTorch weight applied as x·Wᵀ).</param>
+    /// <param name="k">Rows of op(B).</param>
+    /// <param name="n">Columns of op(B).</param>
+    /// <returns>A new packed matrix; refill it with <see cref="PackedMatrix.Pack"/>.</returns>
+    public static PackedMatrix PackB(ReadOnlySpan<float> b, int ldb, bool transB, int k, int n)
+    {
+        var packed = new PackedMatrix(k, n);
+        packed.Pack(b, ldb, transB);
+        return packed;
+    }
+
+    /// <summary>Packs a whole op(B) [k, n] into <paramref name="dst"/> in <see cref="PackedMatrix"/>'s layout.</summary>
+    internal static unsafe void PackWhole(bool transB, int k, int n, float* b, int ldb, float* dst, int panels)
+    {
+        for (int pc = 0; pc < k; pc += KC)
+        {
+            int kc = Math.Min(KC, k - pc);
+            PackBBlock(transB, kc, n, transB ? b + pc : b + (nint)pc * ldb, ldb, dst + (nint)pc * panels * NR);
+        }
+    }
+
+    /// <summary>One product, as the parts see it (lives on the caller's stack while the parts run).</summary>
+    private unsafe struct Job
+    {
+        public bool TransA, TransB, Accumulate, SplitN;
+        public int M, N, K, Lda, Ldb, Ldc, Parts;
+        public float* A, B, C;
+
+        /// <summary>Pre-packed B (null when B is packed per call) and its panel count.</summary>
+        public float* Packed;
+        public int PackedPanels;
+    }
+
+    private static unsafe void Run(ref Job job)
+    {
+        int threads = WorkerPool.Threads;
+        long flops = 2L * job.M * job.N * job.K;
+        int panels = (job.N + NR - 1) / NR;
+        int parts = threads <= 1 || flops < ParallelFlops ? 1 : threads;
+        if (parts > 1)
+        {
+            job.SplitN = panels >= parts * 2 || job.M < parts * MRTail;
+            if (job.SplitN && panels < parts) parts = panels;
+            if (!job.SplitN && job.M < parts * MRTail) parts = 1;
+        }
+        job.Parts = parts;
+        fixed (Job* p = &job)
+        {
+            if (parts == 1) RunPart(p, 0);
+            else WorkerPool.Run(parts, &RunPart, p);
+        }
+    }
+
+    // Part `part` of `job`: a range of whole NR panels (SplitN) or of MR-multiple rows.
+    private static unsafe void RunPart(void* context, int part)
+    {
+        ref readonly Job job = ref *(Job*)context;
+        int m = job.M, n = job.N;
+        float* a = job.A, b = job.B, c = job.C;
+        int panelStart = 0, panelEnd = (n + NR - 1) / NR;
+        if (job.Parts > 1 && job.SplitN)
+        {
+            int panels = panelEnd;
+            panelStart = (int)((long)panels * part / job.Parts);
+            panelEnd = (int)((long)panels * (part + 1) / job.Parts);
+        }
+        else if (job.Parts > 1)
+        {
+            int unit = m >= job.Parts * MR ? MR : MRTail;
+            int units = (m + unit - 1) / unit;
+            int r0 = Math.Min(m, unit * (int)((long)units * part / job.Parts));
+            int r1 = Math.Min(m, unit * (int)((long)units * (part + 1) / job.Parts));
+            a = job.TransA ? a + r0 : a + (nint)r0 * job.Lda;
+            c += (nint)r0 * job.Ldc;
+            m = r1 - r0;
+        }
+        if (m <= 0 || panelEnd <= panelStart) return;
+        int j0 = panelStart * NR, cols = Math.Min(n, panelEnd * NR) - j0;
+
+        var buffers = PackBuffers.Current;
+        if (job.Packed != null)
+        {
+            for (int pc = 0; pc < job.K; pc += KC)
+            {
+                int kc = Math.Min(KC, job.K - pc);
+                float* bBlock = job.Packed + (nint)pc * job.PackedPanels * NR + (nint)panelStart * kc * NR;
+                float* aBlock = job.TransA ? a + (nint)pc * job.Lda : a + pc;
+                MacroKernel(job.TransA, m, kc, aBlock, job.Lda, bBlock, cols, c + j0, job.Ldc, job.Accumulate || pc > 0, buffers);
+            }
+            return;
+        }
+        for (int jc = j0; jc < j0 + cols; jc += NC)
+        {
+            int nc = Math.Min(NC, j0 + cols - jc);
+            for (int pc = 0; pc < job.K; pc += KC)
+            {
+                int kc = Math.Min(KC, job.K - pc);
+                float* bBlock = job.TransB ? b + (nint)jc * job.Ldb + pc : b + (nint)pc * job.Ldb + jc;
+                PackBBlock(job.TransB, kc, nc, bBlock, job.Ldb, buffers.B);
+                float* aBlock = job.TransA ? a + (nint)pc * job.Lda : a + pc;
+                MacroKernel(job.TransA, m, kc, aBlock, job.Lda, buffers.B, nc, c + jc, job.Ldc, job.Accumulate || pc > 0, buffers);
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[0:m, 0:cols] (+)= op(A)[0:m, 0:kc] · Bblock, with the B block already packed in NR panels and
+    /// A (offset to the k block's first column of op(A)) packed here MC rows at a time.
+    /// </summary>
+    private static unsafe void MacroKernel(bool transA, int m, int kc, float* a, int lda, float* bBlock, int cols,
+        float* c, int ldc, bool add, PackBuffers buffers)
+    {
+        float* aPack = buffers.A;
+        for (int ic = 0; ic < m; ic += MC)
+        {
+            int mc = Math.Min(MC, m - ic);
+            PackABlock(transA, mc, kc, transA ? a + ic : a + (nint)ic * lda, lda, aPack);
+            float* cRows = c + (nint)ic * ldc;
+            for (int j0 = 0; j0 < cols; j0 += NR)
+            {
+                int nr = Math.Min(NR, cols - j0);
+                float* bPanel = bBlock + (nint)(j0 / NR) * kc * NR;
+                int r = 0;
+                for (; r + MR <= mc; r += MR)
+                    Tile(MR, MR, nr, kc, aPack + (nint)r * kc, bPanel, cRows + (nint)r * ldc + j0, ldc, add, buffers.Scratch);
+                for (; r < mc; r += MRTail)
+                    Tile(MRTail, Math.Min(MRTail, mc - r), nr, kc, aPack + (nint)r * kc, bPanel, cRows + (nint)r * ldc + j0, ldc, add, buffers.Scratch);
+            }
+        }
+    }
+}
