@@ -76,6 +76,7 @@ public sealed class Dropout : Module
     /// <param name="mask">Mask, [N]: written in training mode (p &gt; 0), untouched otherwise.</param>
     public void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> mask)
     {
+        SpanChecks.Length(y.Length, x.Length, nameof(y), $"[N] = [{x.Length}]"); // before drawing a mask
         if (Active)
         {
             SpanChecks.Length(mask.Length, x.Length, nameof(mask), $"[N] = [{x.Length}]");

@@ -48,9 +48,17 @@ public static class SafeTensors
         ArgumentException.ThrowIfNullOrEmpty(path);
         var entries = CheckEntries(tensors);
         string temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            Write(file, entries, metadata);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+                Write(file, entries, metadata);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary); // leave no half-written file behind; the previous file at path is untouched
+            throw;
+        }
     }
 
     /// <summary>Writes <paramref name="tensors"/> as float32 safetensors to <paramref name="stream"/> (left open).</summary>

@@ -92,8 +92,7 @@ public sealed class LinearTest
         var dX = new float[rows * inF];
         layer.Backward(dX, r, x, rows);
         GradCheck.Check(Loss, x, dX, "x");
-        GradCheck.Check(Loss, layer.Weight.Value.Span, layer.Weight.Grad.Span, "weight");
-        if (bias) GradCheck.Check(Loss, layer.Bias!.Value.Span, layer.Bias.Grad.Span, "bias");
+        GradCheck.CheckParameters(Loss, layer.Parameters);
     }
 
     [TestMethod]

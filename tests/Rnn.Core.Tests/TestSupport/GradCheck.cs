@@ -60,6 +60,17 @@ internal static class GradCheck
         }
     }
 
+    /// <summary>
+    /// Runs <see cref="Check"/> on every parameter of <paramref name="parameters"/> against its accumulated
+    /// <see cref="Parameter.Grad"/>, labelled with the registered name (e.g. <c>weight_hh_l0_reverse</c>). Zero the gradients
+    /// and run one backward pass with dY = ∂loss/∂output before calling.
+    /// </summary>
+    public static void CheckParameters(Func<double> loss, ParameterCollection parameters, float eps = 1e-3f, double rtol = 1e-2, double atol = 1e-3)
+    {
+        for (int i = 0; i < parameters.Count; i++)
+            Check(loss, parameters[i].Value.Span, parameters[i].Grad.Span, parameters.NameAt(i), eps, rtol, atol);
+    }
+
     /// <summary><c>Σ output[n]·weights[n]</c> in double: a scalar loss whose gradient with respect to the output is the weights.</summary>
     public static double WeightedSum(ReadOnlySpan<float> output, ReadOnlySpan<float> weights)
     {
