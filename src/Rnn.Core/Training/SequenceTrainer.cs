@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using Rnn.Core.Internals;
+using Rnn.Core.Losses;
+using Rnn.Core.Models;
+using Rnn.Core.Numerics;
+using Rnn.Core.Optimizers;
+
+namespace Rnn.Core.Training;
+
+// N = examples, B = batch, T = longest length in a batch, O = outputs of the model.
+
+/// <summary>
+/// Trains a many-to-one <see cref="SequenceModel"/> on a <see cref="SequenceDataset"/>: seeded shuffling into
+/// length-bucketed mini-batches (sequences of similar length share a batch, so little padding is even
+/// gathered), the chosen loss and optimiser, gradient clipping, an optional validation part with early
+/// stopping and best-epoch restore, and progress reports.
+/// </summary>
+public static class SequenceTrainer
+{
+    /// <summary>Examples per sorting pool when bucketing by length: batches come from pools of this many batches.</summary>
+    private const int PoolBatches = 32;
+
+    /// <summary>Trains <paramref name="model"/> in place.</summary>
+    /// <param name="model">A many-to-one model (with pooling) whose output width fits the targets.</param>
+    /// <param name="data">Training examples with targets.</param>
+    /// <param name="options">How to train.</param>
+    /// <param name="validation">Explicit validation examples; when null, <see cref="TrainerOptions.ValidationFraction"/> of <paramref name="data"/> is held out.</param>
+    /// <exception cref="ArgumentException">The data, targets and model do not fit together; the message says how.</exception>
+    public static TrainingResult Fit(SequenceModel model, SequenceDataset data, TrainerOptions options, SequenceDataset? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(model, data, options);
+        var rng = new Rng(options.Seed);
+        var train = data;
+        if (validation is null && options.ValidationFraction > 0f)
+            (train, validation) = Split(data, options.ValidationFraction, rng);
+        if (train.Count == 0) ThrowHelper.ThrowArgument(nameof(data), "no training examples are left after the validation split");
+
+        var optimizer = CreateOptimizer(model, options);
+        var batch = new SequenceBatch();
+        var classTargets = new int[options.BatchSize];
+        var valueTargets = new float[options.BatchSize * train.TargetWidth];
+        var dLogits = new Tensor(0);
+        var order = new int[train.Count];
+        float[][]? best = null;
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = options.Epochs, sinceBest = 0;
+        bool stoppedEarly = false;
+        var history = new List<EpochSummary>();
+        var clock = Stopwatch.StartNew();
+
+        model.Train();
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            if (options.Schedule is not null) optimizer.LearningRate = options.Schedule.GetLearningRate(epoch - 1);
+            var epochStart = clock.Elapsed;
+            var batches = PlanBatches(train, options.BatchSize, rng, order);
+            double lossSum = 0;
+            int seen = 0;
+            float gradNorm = 0;
+            for (int k = 0; k < batches.Count; k++)
+            {
+                var (start, count) = batches[k];
+                ReadOnlySpan<int> members = order.AsSpan(start, count);
+                Fill(batch, train, members, classTargets, valueTargets);
+                optimizer.ZeroGrad();
+                Tensor logits = model.Forward(batch);
+                dLogits.Resize(logits.Shape);
+                double loss = ComputeLoss(options, logits, count, train.TargetWidth, classTargets, valueTargets, dLogits.Span);
+                model.Backward(dLogits);
+                gradNorm = options.GradientClipNorm > 0f
+                    ? GradientClipping.ClipGradNorm(model.Parameters.Values, options.GradientClipNorm)
+                    : GradientClipping.GlobalGradNorm(model.Parameters.Values);
+                optimizer.Step();
+                lossSum += loss * count;
+                seen += count;
+                options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, k + 1, batches.Count, lossSum / seen,
+                    null, null, gradNorm, clock.Elapsed, false));
+            }
+
+            double? validationLoss = null, validationAccuracy = null;
+            if (validation is not null && validation.Count > 0)
+            {
+                (validationLoss, validationAccuracy) = Evaluate(model, validation, options);
+                model.Train();
+                if (validationLoss < bestLoss)
+                {
+                    bestLoss = validationLoss.Value;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    if (options.RestoreBestWeights) best = Snapshot(model, best);
+                }
+                else
+                {
+                    sinceBest++;
+                }
+            }
+            double trainingLoss = lossSum / Math.Max(1, seen);
+            history.Add(new EpochSummary(epoch, trainingLoss, validationLoss, validationAccuracy, (clock.Elapsed - epochStart).TotalSeconds));
+            options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, batches.Count, batches.Count, trainingLoss,
+                validationLoss, validationAccuracy, gradNorm, clock.Elapsed, true));
+            if (options.EarlyStoppingPatience > 0 && sinceBest >= options.EarlyStoppingPatience && epoch < options.Epochs)
+            {
+                stoppedEarly = true;
+                break;
+            }
+        }
+        if (best is not null && bestEpoch != history.Count) Restore(model, best);
+        else if (best is null) bestEpoch = history.Count;
+        model.Eval();
+        return new TrainingResult(history, bestEpoch, stoppedEarly);
+    }
+
+    /// <summary>Runs <paramref name="model"/> in evaluation mode over every example: outputs [N, O] in the data's order.</summary>
+    public static Tensor Predict(SequenceModel model, SequenceDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (batchSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(batchSize), batchSize, "batchSize must be positive");
+        bool wasTraining = model.Training;
+        model.Eval();
+        int o = model.Options.OutputSize;
+        var result = new Tensor(data.Count, o);
+        var order = Enumerable.Range(0, data.Count).OrderByDescending(data.LengthOf).ToArray();
+        var batch = new SequenceBatch();
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            int count = Math.Min(batchSize, order.Length - start);
+            ReadOnlySpan<int> members = order.AsSpan(start, count);
+            Fill(batch, data, members, null, null);
+            Tensor logits = model.Forward(batch);
+            for (int b = 0; b < count; b++) logits.Row(b).CopyTo(result.Row(members[b]));
+        }
+        if (wasTraining) model.Train();
+        return result;
+    }
+
+    /// <summary>Mean loss (and accuracy for cross-entropy) of <paramref name="model"/> on <paramref name="data"/>, in evaluation mode.</summary>
+    public static (double Loss, double? Accuracy) Evaluate(SequenceModel model, SequenceDataset data, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var outputs = Predict(model, data);
+        int n = data.Count, o = outputs.Size(1);
+        if (options.Loss == LossKind.CrossEntropy)
+        {
+            double loss = CrossEntropyLoss.Forward(outputs.Span, o, data.ClassTargets, default, options.ClassWeights);
+            int correct = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var row = outputs.Row(i);
+                int arg = 0;
+                for (int c = 1; c < o; c++) if (row[c] > row[arg]) arg = c;
+                if (arg == data.ClassTargets![i]) correct++;
+            }
+            return (loss, correct / (double)n);
+        }
+        return (ComputeLoss(options, outputs, n, o, null, data.ValueTargets, default), null);
+    }
+
+    private static double ComputeLoss(TrainerOptions options, Tensor logits, int count, int width,
+        int[]? classTargets, float[]? valueTargets, Span<float> dLogits) => options.Loss switch
+        {
+            LossKind.CrossEntropy => CrossEntropyLoss.Forward(logits.Span, logits.Size(1), classTargets.AsSpan(0, count), dLogits, options.ClassWeights),
+            LossKind.Mse => MseLoss.Forward(logits.Span, valueTargets.AsSpan(0, count * width), dLogits),
+            _ => HuberLoss.Forward(logits.Span, valueTargets.AsSpan(0, count * width), dLogits, options.HuberDelta),
+        };
+
+    private static void Fill(SequenceBatch batch, SequenceDataset data, ReadOnlySpan<int> members, int[]? classTargets, float[]? valueTargets)
+    {
+        int steps = 0;
+        foreach (int i in members) steps = Math.Max(steps, data.LengthOf(i));
+        if (data.Tokens is not null) batch.ResetTokens(members.Length, steps);
+        else batch.ResetValues(members.Length, steps, data.Features);
+        for (int b = 0; b < members.Length; b++)
+        {
+            int i = members[b];
+            if (data.Tokens is not null) data.Tokens[i].CopyTo(batch.Tokens.Slice(b * steps));
+            else data.Values![i].CopyTo(batch.Values.Slice(b * steps * data.Features));
+            batch.Lengths[b] = data.LengthOf(i);
+            if (classTargets is not null && data.ClassTargets is not null) classTargets[b] = data.ClassTargets[i];
+            if (valueTargets is not null && data.ValueTargets is not null)
+                data.ValueTargets.AsSpan(i * data.TargetWidth, data.TargetWidth).CopyTo(valueTargets.AsSpan(b * data.TargetWidth));
+        }
+        batch.Seal();
+    }
+
+    /// <summary>
+    /// Shuffles the examples, sorts each pool of <see cref="PoolBatches"/> batches by length, cuts it into batches and
+    /// shuffles the batch order: every batch holds sequences of similar length, and the epoch stays random.
+    /// </summary>
+    private static List<(int Start, int Count)> PlanBatches(SequenceDataset data, int batchSize, Rng rng, int[] order)
+    {
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        rng.Shuffle(order.AsSpan());
+        int pool = batchSize * PoolBatches;
+        var keys = new int[Math.Min(pool, order.Length)];
+        for (int start = 0; start < order.Length; start += pool)
+        {
+            int count = Math.Min(pool, order.Length - start);
+            Span<int> slice = order.AsSpan(start, count);
+            for (int i = 0; i < count; i++) keys[i] = -data.LengthOf(slice[i]);
+            keys.AsSpan(0, count).Sort(slice);
+        }
+        var batches = new List<(int, int)>();
+        for (int start = 0; start < order.Length; start += batchSize) batches.Add((start, Math.Min(batchSize, order.Length - start)));
+        var shuffled = batches.ToArray();
+        rng.Shuffle(shuffled.AsSpan());
+        return [.. shuffled];
+    }
+
+    private static (SequenceDataset Train, SequenceDataset Validation) Split(SequenceDataset data, float fraction, Rng rng)
+    {
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        rng.Shuffle(order.AsSpan());
+        int held = Math.Clamp((int)Math.Round(data.Count * fraction), 1, data.Count - 1);
+        return (data.Subset(order.AsSpan(held)), data.Subset(order.AsSpan(0, held)));
+    }
+
+    private static Optimizer CreateOptimizer(SequenceModel model, TrainerOptions options) => options.Optimizer switch
+    {
+        OptimizerKind.Adam => new Adam(model.Parameters.Values, options.LearningRate, weightDecay: options.WeightDecay),
+        OptimizerKind.AdamW => new AdamW(model.Parameters.Values, options.LearningRate, weightDecay: options.WeightDecay),
+        _ => new Sgd(model.Parameters.Values, options.LearningRate, momentum: 0.9f, weightDecay: options.WeightDecay),
+    };
+
+    private static float[][] Snapshot(SequenceModel model, float[][]? into)
+    {
+        into ??= model.Parameters.Values.Select(p => new float[p.Value.Length]).ToArray();
+        int i = 0;
+        foreach (var p in model.Parameters.Values) p.Value.Span.CopyTo(into[i++]);
+        return into;
+    }
+
+    private static void Restore(SequenceModel model, float[][] saved)
+    {
+        int i = 0;
+        foreach (var p in model.Parameters.Values) saved[i++].CopyTo(p.Value.Span);
+    }
+
+    private static void Validate(SequenceModel model, SequenceDataset data, TrainerOptions o)
+    {
+        if (model.IsPerStep) ThrowHelper.ThrowArgument(nameof(model), "SequenceTrainer trains many-to-one models; this model has a head at every step");
+        if (o.Epochs <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.Epochs), o.Epochs, "Epochs must be positive");
+        if (o.BatchSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.BatchSize), o.BatchSize, "BatchSize must be positive");
+        if (!(o.LearningRate > 0f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.LearningRate), o.LearningRate, "LearningRate must be positive");
+        if (!(o.ValidationFraction >= 0f && o.ValidationFraction < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must be in [0, 1)");
+        if (data.Count == 0) ThrowHelper.ThrowArgument(nameof(data), "the training data is empty");
+        if (model.Options.UsesTokens != (data.Tokens is not null))
+            ThrowHelper.ThrowArgument(nameof(data), model.Options.UsesTokens ? "the model takes token ids, the data holds float steps" : "the model takes float steps, the data holds token ids");
+        if (o.Loss == LossKind.CrossEntropy)
+        {
+            if (data.ClassTargets is null) ThrowHelper.ThrowArgument(nameof(data), "cross-entropy needs class targets");
+            int classes = model.Options.OutputSize;
+            for (int i = 0; i < data.Count; i++)
+                if ((uint)data.ClassTargets[i] >= (uint)classes)
+                    ThrowHelper.ThrowArgumentOutOfRange(nameof(data), data.ClassTargets[i], $"example {i} has class {data.ClassTargets[i]}, outside 0..{classes - 1}");
+        }
+        else
+        {
+            if (data.ValueTargets is null) ThrowHelper.ThrowArgument(nameof(data), $"{o.Loss} needs float targets");
+            if (data.TargetWidth != model.Options.OutputSize)
+                ThrowHelper.ThrowArgument(nameof(data), $"targets have width {data.TargetWidth}, the model outputs {model.Options.OutputSize}");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Rnn.Core.Optimizers;
+
+namespace Rnn.Core.Training;
+
+/// <summary>The optimiser a <see cref="SequenceTrainer"/> uses.</summary>
+public enum OptimizerKind
+{
+    /// <summary>Adam (PyTorch's <c>torch.optim.Adam</c>; weight decay as L2 added to the gradient).</summary>
+    Adam,
+
+    /// <summary>AdamW (decoupled weight decay).</summary>
+    AdamW,
+
+    /// <summary>SGD with momentum 0.9.</summary>
+    Sgd,
+}
+
+/// <summary>The loss a <see cref="SequenceTrainer"/> minimises.</summary>
+public enum LossKind
+{
+    /// <summary>Cross-entropy from logits against class indices (optionally class-weighted).</summary>
+    CrossEntropy,
+
+    /// <summary>Mean squared error.</summary>
+    Mse,
+
+    /// <summary>Huber loss (delta <see cref="TrainerOptions.HuberDelta"/>).</summary>
+    Huber,
+}
+
+/// <summary>Progress of a training run, reported after every batch and at the end of every epoch.</summary>
+/// <param name="Epoch">Current epoch, 1-based.</param>
+/// <param name="Epochs">Planned epochs.</param>
+/// <param name="Batch">Batches done in this epoch.</param>
+/// <param name="Batches">Batches per epoch.</param>
+/// <param name="TrainingLoss">Mean training loss over the epoch so far.</param>
+/// <param name="ValidationLoss">Validation loss (end of epoch only, when there is a validation part).</param>
+/// <param name="ValidationAccuracy">Validation accuracy for classification (end of epoch only).</param>
+/// <param name="GradientNorm">Global gradient norm of the last batch, before clipping.</param>
+/// <param name="Elapsed">Time since training started.</param>
+/// <param name="IsEpochEnd">True for the report that closes an epoch.</param>
+public sealed record TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double TrainingLoss,
+    double? ValidationLoss, double? ValidationAccuracy, double GradientNorm, TimeSpan Elapsed, bool IsEpochEnd);
+
+/// <summary>One epoch of a finished run.</summary>
+public sealed record EpochSummary(int Epoch, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy, double Seconds);
+
+/// <summary>The outcome of <see cref="SequenceTrainer.Fit"/>.</summary>
+/// <param name="Epochs">Per-epoch figures.</param>
+/// <param name="BestEpoch">The epoch whose weights the model holds (the best validation loss, or the last epoch).</param>
+/// <param name="StoppedEarly">True when early stopping ended the run before the planned epochs.</param>
+public sealed record TrainingResult(IReadOnlyList<EpochSummary> Epochs, int BestEpoch, bool StoppedEarly);
+
+/// <summary>How <see cref="SequenceTrainer"/> trains. Every default is stated on its property.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Passes over the training data. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Sequences per mini-batch. Default 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Learning rate. Default 1e-3.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Optimiser. Default <see cref="OptimizerKind.Adam"/>.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW). Default 0.</summary>
+    public float WeightDecay { get; init; }
+
+    /// <summary>Clip the global gradient norm to this value; 0 disables clipping. Default 5.</summary>
+    public float GradientClipNorm { get; init; } = 5f;
+
+    /// <summary>Loss. Default <see cref="LossKind.CrossEntropy"/>.</summary>
+    public LossKind Loss { get; init; } = LossKind.CrossEntropy;
+
+    /// <summary>Delta of the Huber loss. Default 1.</summary>
+    public float HuberDelta { get; init; } = 1f;
+
+    /// <summary>Weight per class for cross-entropy [C], or null for equal weights. Default null.</summary>
+    public float[]? ClassWeights { get; init; }
+
+    /// <summary>
+    /// Share of the training data held out for validation (early stopping, best-epoch restore), in [0, 1). Default 0.
+    /// </summary>
+    public float ValidationFraction { get; init; }
+
+    /// <summary>Stop after this many epochs without a better validation loss; 0 never stops early. Default 3.</summary>
+    public int EarlyStoppingPatience { get; init; } = 3;
+
+    /// <summary>With validation data, end with the weights of the best validation epoch. Default true.</summary>
+    public bool RestoreBestWeights { get; init; } = true;
+
+    /// <summary>Learning-rate schedule by epoch (0-based), or null for a constant rate. Default null.</summary>
+    public ILearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>Seed of shuffling and the validation split. Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Called after every batch and every epoch. Default null.</summary>
+    public Action<TrainingProgress>? Progress { get; init; }
+}
