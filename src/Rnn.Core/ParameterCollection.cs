@@ -7,7 +7,7 @@ namespace Rnn.Core;
 /// Named parameters in registration order, like PyTorch's <c>state_dict</c>. Composite models
 /// register their children's parameters under a prefix (<c>rnn.weight_ih_l0</c>).
 /// </summary>
-public sealed class ParameterCollection : IReadOnlyDictionary<string, Parameter>, IReadOnlyList<Parameter>
+public sealed class ParameterCollection : IReadOnlyDictionary<string, Parameter>
 {
     private readonly List<Parameter> _list = [];
     private readonly List<string> _names = [];
@@ -71,8 +71,6 @@ public sealed class ParameterCollection : IReadOnlyDictionary<string, Parameter>
     {
         for (int i = 0; i < _list.Count; i++) yield return new(_names[i], _list[i]);
     }
-
-    IEnumerator<Parameter> IEnumerable<Parameter>.GetEnumerator() => _list.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
