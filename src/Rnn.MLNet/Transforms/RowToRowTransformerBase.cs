@@ -126,7 +126,7 @@ internal sealed class BoundRowMapper : IRowToRowMapper
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new MappedRow(input, this, Columns.Active(OutputSchema, activeColumns));
+        return new MappedCursor(input, this, Columns.Active(OutputSchema, activeColumns));
     }
 
     /// <summary>Getters of the active added columns, indexed like the output schema (input slots left null).</summary>
@@ -150,31 +150,6 @@ internal sealed class BoundRowMapper : IRowToRowMapper
         }
         return RowGetters.Get<TValue>(OutputSchema, getters, column);
     }
-
-    private sealed class MappedRow : DataViewRow
-    {
-        private readonly DataViewRow _input;
-        private readonly BoundRowMapper _mapper;
-        private readonly bool[] _active;
-        private readonly Delegate?[] _getters;
-
-        public MappedRow(DataViewRow input, BoundRowMapper mapper, bool[] active)
-        {
-            _input = input;
-            _mapper = mapper;
-            _active = active;
-            _getters = mapper.CreateGetters(input, active);
-        }
-
-        public override long Position => _input.Position;
-
-        public override DataViewSchema Schema => _mapper.OutputSchema;
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-            _mapper.GetGetter<TValue>(_input, _getters, _active, column);
-    }
 }
 
 /// <summary>The lazy output of a row-to-row transformer over a source view.</summary>
@@ -190,43 +165,46 @@ internal sealed class RowToRowMappedDataView(IDataView source, BoundRowMapper ma
     {
         bool[] active = Columns.Active(Schema, columnsNeeded);
         DataViewRowCursor input = source.GetRowCursor(Columns.Selected(source.Schema, mapper.InputActive(active)), rand);
-        return new Cursor(input, mapper, active);
+        return new MappedCursor(input, mapper, active, ownsInput: true);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
+}
 
-    private sealed class Cursor : DataViewRowCursor
+/// <summary>Output row over an input row (or cursor): passed-through columns read the input, added ones the mapper's getters.</summary>
+internal sealed class MappedCursor : DataViewRowCursor
+{
+    private readonly DataViewRow _input;
+    private readonly BoundRowMapper _mapper;
+    private readonly bool[] _active;
+    private readonly Delegate?[] _getters;
+    private readonly bool _ownsInput;
+
+    public MappedCursor(DataViewRow input, BoundRowMapper mapper, bool[] active, bool ownsInput = false)
     {
-        private readonly DataViewRowCursor _input;
-        private readonly BoundRowMapper _mapper;
-        private readonly bool[] _active;
-        private readonly Delegate?[] _getters;
+        _input = input;
+        _ownsInput = ownsInput;
+        _mapper = mapper;
+        _active = active;
+        _getters = mapper.CreateGetters(input, active);
+    }
 
-        public Cursor(DataViewRowCursor input, BoundRowMapper mapper, bool[] active)
-        {
-            _input = input;
-            _mapper = mapper;
-            _active = active;
-            _getters = mapper.CreateGetters(input, active);
-        }
+    public override long Position => _input.Position;
 
-        public override long Position => _input.Position;
+    public override DataViewSchema Schema => _mapper.OutputSchema;
 
-        public override DataViewSchema Schema => _mapper.OutputSchema;
+    public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
 
-        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+        _mapper.GetGetter<TValue>(_input, _getters, _active, column);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-            _mapper.GetGetter<TValue>(_input, _getters, _active, column);
+    public override bool MoveNext() => _input is DataViewRowCursor cursor && cursor.MoveNext();
 
-        public override bool MoveNext() => _input.MoveNext();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-                _input.Dispose();
-            base.Dispose(disposing);
-        }
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _ownsInput)
+            _input.Dispose();
+        base.Dispose(disposing);
     }
 }
