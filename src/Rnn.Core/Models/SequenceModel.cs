@@ -76,6 +76,19 @@ public sealed class SequenceModel : Module
     /// <summary>The final recurrent state of the last forward pass [L·D, B, H] (for carrying state across chunks).</summary>
     public RecurrentState FinalState => new(_hN, Options.Cell == CellType.Lstm ? _cN : null);
 
+    /// <summary>A new model with the same options and a copy of every parameter value (own workspace, no gradients).</summary>
+    public SequenceModel Clone()
+    {
+        var copy = new SequenceModel(Options);
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            Parameters[i].Value.Span.CopyTo(copy.Parameters[i].Value.Span);
+            copy.Parameters[i].RequiresGrad = Parameters[i].RequiresGrad;
+        }
+        if (!Training) copy.Eval();
+        return copy;
+    }
+
     /// <inheritdoc />
     public override void Train()
     {

@@ -1,0 +1,289 @@
+using System.Runtime.CompilerServices;
+using Rnn.Core;
+using Rnn.Core.Layers;
+using Rnn.Core.Models;
+using Rnn.MLNet.Data;
+
+namespace Rnn.MLNet;
+
+/// <summary>
+/// A fitted recurrent model scoring one sequence per row: ML.NET's scoring columns for its task
+/// (binary: Score, Probability, PredictedLabel; multiclass: Score vector, PredictedLabel key; regression: Score).
+/// </summary>
+/// <remarks>
+/// <para>Immutable once fitted. Every cursor (and every <c>PredictionEngine</c>) scores with its own copy of the
+/// network's workspace, so transformers can be shared between threads; a single cursor or engine cannot.</para>
+/// <para>Binary: Score = logit₁ − logit₀, Probability = σ(Score) (the softmax of the two logits), PredictedLabel = Score &gt; 0.
+/// Multiclass: Score = softmax probabilities, PredictedLabel = argmax + 1 as a key, with the label's key values when it had text ones.</para>
+/// </remarks>
+public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
+{
+    internal const string TypeId = "Rnn.RecurrentPrediction";
+    private const int FormatVersion = 1;
+
+    private readonly SequenceFeatures _features;
+    private readonly SequenceModel _model;
+    private readonly string[]? _labelKeyValues;
+
+    internal RecurrentPredictionTransformer(RecurrentTask task, SequenceFeatures features, SequenceModel model, string[]? labelKeyValues)
+    {
+        Task = task;
+        _features = features;
+        _model = model;
+        _model.Eval();
+        _labelKeyValues = labelKeyValues;
+    }
+
+    /// <summary>What the model predicts.</summary>
+    public RecurrentTask Task { get; }
+
+    /// <summary>The feature column the model reads.</summary>
+    public string FeatureColumnName => _features.ColumnName;
+
+    /// <summary>The network's parameters, named as a PyTorch module would name them (<c>rnn.weight_ih_l0</c>, <c>fc.weight</c>, ...).</summary>
+    public ParameterCollection Parameters => _model.Parameters;
+
+    /// <summary>The network's shape.</summary>
+    public SequenceModelOptions ModelOptions => _model.Options;
+
+    internal static string[] OutputNames(RecurrentTask task) => task switch
+    {
+        RecurrentTask.BinaryClassification => ["Score", "Probability", "PredictedLabel"],
+        RecurrentTask.MulticlassClassification => ["Score", "PredictedLabel"],
+        _ => ["Score"],
+    };
+
+    internal static IEnumerable<SchemaShape.Column> OutputShape(RecurrentTask task)
+    {
+        var scalar = SchemaShape.VectorKind.Scalar;
+        yield return task == RecurrentTask.MulticlassClassification
+            ? new SchemaShape.Column("Score", SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false)
+            : new SchemaShape.Column("Score", scalar, NumberDataViewType.Single, false);
+        if (task == RecurrentTask.BinaryClassification)
+        {
+            yield return new SchemaShape.Column("Probability", scalar, NumberDataViewType.Single, false);
+            yield return new SchemaShape.Column("PredictedLabel", scalar, BooleanDataViewType.Instance, false);
+        }
+        else if (task == RecurrentTask.MulticlassClassification)
+        {
+            yield return new SchemaShape.Column("PredictedLabel", scalar, NumberDataViewType.UInt32, true);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected internal override Mapper Bind(DataViewSchema inputSchema) => new ScoringMapper(this, inputSchema);
+
+    // *** Model zip format (version 1) ***
+    // settings.json: { task, features: {columnName, isKey, keyCount, stepSize, maximumLength}, model: SequenceModelOptions
+    //                  fields, labelKeyValues: [string] | null }
+    // weights.safetensors: every network parameter by its PyTorch-style name (embedding.weight, rnn.*, fc.*).
+    /// <inheritdoc/>
+    public override void Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.SetVersionInfo(TypeId, FormatVersion);
+        var o = _model.Options;
+        ctx.WriteSettings(new Settings(Task, _features, new ModelSettings(o.Cell, o.Nonlinearity, o.VocabularySize, o.EmbeddingSize,
+            o.InputSize, o.HiddenSize, o.NumLayers, o.Bidirectional, o.Dropout, o.EmbeddingDropout, o.Pooling, o.OutputSize, o.Seed), _labelKeyValues));
+        ctx.WriteTensors("weights", _model.Parameters.ToDictionary(p => p.Key, p => p.Value.Value));
+    }
+
+    internal static RecurrentPredictionTransformer Load(ModelLoadContext ctx)
+    {
+        var s = ctx.ReadSettings<Settings>();
+        ctx.Check(Enum.IsDefined(s.Task), $"unknown task {s.Task}");
+        ctx.Check(s.Features is not null && !string.IsNullOrEmpty(s.Features.ColumnName), "the feature column is missing");
+        ctx.Check(s.Model is not null, "the model settings are missing");
+        var m = s.Model!;
+        ctx.Check(Enum.IsDefined(m.Cell) && Enum.IsDefined(m.Nonlinearity) && (m.Pooling is null || Enum.IsDefined(m.Pooling.Value)), "unknown cell, nonlinearity or pooling");
+        // Sizes come from the file: bound them before anything is allocated.
+        ctx.Check(m.HiddenSize is > 0 and <= 65536 && m.NumLayers is > 0 and <= 64 && m.OutputSize is > 0 and <= 1_000_000
+            && m.EmbeddingSize is > 0 and <= 65536 && m.InputSize is > 0 and <= 1_000_000 && m.VocabularySize is >= 0 and <= 50_000_000,
+            "a layer size is out of range");
+        ctx.Check((long)m.VocabularySize * m.EmbeddingSize <= 1L << 30 && (long)m.HiddenSize * m.HiddenSize * 4 * m.NumLayers <= 1L << 30,
+            "the declared network is too large");
+        ctx.Check(s.Features!.IsKey == (m.VocabularySize > 0) && (!s.Features.IsKey || s.Features.KeyCount + 1 == m.VocabularySize),
+            "the feature settings do not match the network");
+        int expectedOutputs = s.Task switch { RecurrentTask.BinaryClassification => 2, RecurrentTask.Regression => 1, _ => m.OutputSize };
+        ctx.Check(m.OutputSize == expectedOutputs, $"the network has {m.OutputSize} outputs, the task needs {expectedOutputs}");
+        ctx.Check(s.LabelKeyValues is null || s.LabelKeyValues.Length == m.OutputSize, "the label key values do not match the classes");
+        var model = new SequenceModel(new SequenceModelOptions
+        {
+            Cell = m.Cell, Nonlinearity = m.Nonlinearity, VocabularySize = m.VocabularySize, EmbeddingSize = m.EmbeddingSize,
+            InputSize = m.InputSize, HiddenSize = m.HiddenSize, NumLayers = m.NumLayers, Bidirectional = m.Bidirectional,
+            Dropout = m.Dropout, EmbeddingDropout = m.EmbeddingDropout, Pooling = m.Pooling, OutputSize = m.OutputSize, Seed = m.Seed,
+        });
+        var weights = ctx.ReadTensors("weights");
+        foreach (var (name, p) in model.Parameters)
+        {
+            ctx.Check(weights.TryGetValue(name, out var tensor), $"weights.safetensors has no tensor '{name}'");
+            try
+            {
+                p.Load(tensor!, "weights.safetensors");
+            }
+            catch (ArgumentException e)
+            {
+                ctx.Check(false, e.Message);
+            }
+        }
+        ctx.Check(weights.Count == model.Parameters.Count, $"weights.safetensors holds {weights.Count} tensors, the network has {model.Parameters.Count}");
+        return new RecurrentPredictionTransformer(s.Task, s.Features, model, s.LabelKeyValues);
+    }
+
+    // Registered when Rnn.MLNet loads, so ml.Model.Load finds the loader without any prior use of the trainers.
+#pragma warning disable CA2255
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Register() => ModelRegistry.Register(TypeId, FormatVersion, Load);
+
+    internal sealed record ModelSettings(CellType Cell, Nonlinearity Nonlinearity, int VocabularySize, int EmbeddingSize, int InputSize,
+        int HiddenSize, int NumLayers, bool Bidirectional, float Dropout, float EmbeddingDropout, PoolingKind? Pooling, int OutputSize, int Seed);
+
+    internal sealed record Settings(RecurrentTask Task, SequenceFeatures Features, ModelSettings Model, string[]? LabelKeyValues);
+
+    /// <summary>Scores rows of one input schema: per cursor, a private copy of the network and reused buffers.</summary>
+    private sealed class ScoringMapper : Mapper
+    {
+        private readonly RecurrentPredictionTransformer _owner;
+        private readonly DataViewSchema.Column _feature;
+        private readonly DataViewSchema.DetachedColumn[] _added;
+
+        public ScoringMapper(RecurrentPredictionTransformer owner, DataViewSchema inputSchema) : base(inputSchema)
+        {
+            _owner = owner;
+            _feature = owner._features.Check(inputSchema);
+            _added = CreateColumns(owner).ToArray();
+        }
+
+        public override IReadOnlyList<DataViewSchema.DetachedColumn> AddedColumns => _added;
+
+        public override IEnumerable<int> GetDependencies(int addedIndex) => [_feature.Index];
+
+        public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isActive)
+        {
+            var getters = new Delegate?[_added.Length];
+            bool any = false;
+            for (int i = 0; i < _added.Length; i++) any |= isActive(i);
+            if (!any) return getters;
+            var scorer = new RowScorer(_owner, input, _feature);
+            switch (_owner.Task)
+            {
+                case RecurrentTask.BinaryClassification:
+                    if (isActive(0)) getters[0] = (ValueGetter<float>)((ref float v) => v = scorer.Logits(input.Position)[1] - scorer.Logits(input.Position)[0]);
+                    if (isActive(1)) getters[1] = (ValueGetter<float>)((ref float v) =>
+                    {
+                        var l = scorer.Logits(input.Position);
+                        v = 1f / (1f + MathF.Exp(l[0] - l[1]));
+                    });
+                    if (isActive(2)) getters[2] = (ValueGetter<bool>)((ref bool v) =>
+                    {
+                        var l = scorer.Logits(input.Position);
+                        v = l[1] > l[0];
+                    });
+                    break;
+                case RecurrentTask.MulticlassClassification:
+                    if (isActive(0)) getters[0] = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) =>
+                    {
+                        var p = scorer.Probabilities(input.Position);
+                        var editor = VBufferEditor.Create(ref v, p.Length);
+                        p.CopyTo(editor.Values);
+                        v = editor.Commit();
+                    });
+                    if (isActive(1)) getters[1] = (ValueGetter<uint>)((ref uint v) =>
+                    {
+                        var l = scorer.Logits(input.Position);
+                        int arg = 0;
+                        for (int c = 1; c < l.Length; c++) if (l[c] > l[arg]) arg = c;
+                        v = (uint)(arg + 1);
+                    });
+                    break;
+                default:
+                    if (isActive(0)) getters[0] = (ValueGetter<float>)((ref float v) => v = scorer.Logits(input.Position)[0]);
+                    break;
+            }
+            return getters;
+        }
+
+        private static IEnumerable<DataViewSchema.DetachedColumn> CreateColumns(RecurrentPredictionTransformer owner)
+        {
+            int classes = owner._model.Options.OutputSize;
+            switch (owner.Task)
+            {
+                case RecurrentTask.BinaryClassification:
+                    yield return new("Score", NumberDataViewType.Single);
+                    yield return new("Probability", NumberDataViewType.Single);
+                    yield return new("PredictedLabel", BooleanDataViewType.Instance);
+                    break;
+                case RecurrentTask.MulticlassClassification:
+                    yield return new("Score", new VectorDataViewType(NumberDataViewType.Single, classes));
+                    DataViewSchema.Annotations? annotations = null;
+                    if (owner._labelKeyValues is { } names)
+                    {
+                        var builder = new DataViewSchema.Annotations.Builder();
+                        var values = names.Select(n => n.AsMemory()).ToArray();
+                        builder.AddKeyValues(names.Length, TextDataViewType.Instance, (ref VBuffer<ReadOnlyMemory<char>> v) => v = new VBuffer<ReadOnlyMemory<char>>(values.Length, (ReadOnlyMemory<char>[])values.Clone()));
+                        annotations = builder.ToAnnotations();
+                    }
+                    yield return new("PredictedLabel", new KeyDataViewType(typeof(uint), classes), annotations);
+                    break;
+                default:
+                    yield return new("Score", NumberDataViewType.Single);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Runs the network once per row position; the getters of one cursor share the result.</summary>
+    private sealed class RowScorer
+    {
+        private readonly SequenceModel _model;
+        private readonly SequenceFeatures.Reader _reader;
+        private readonly SequenceBatch _batch = new();
+        private readonly float[] _logits;
+        private readonly float[] _probabilities;
+        private readonly bool _isKey;
+        private readonly int _stepSize;
+        private long _position = -1;
+
+        public RowScorer(RecurrentPredictionTransformer owner, DataViewRow input, DataViewSchema.Column feature)
+        {
+            _model = owner._model.Clone();
+            _model.Eval();
+            _reader = owner._features.CreateReader(input, feature);
+            _isKey = owner._features.IsKey;
+            _stepSize = owner._features.StepSize;
+            _logits = new float[owner._model.Options.OutputSize];
+            _probabilities = new float[_logits.Length];
+        }
+
+        public ReadOnlySpan<float> Logits(long position)
+        {
+            if (position != _position || position < 0)
+            {
+                if (_isKey)
+                {
+                    var tokens = _reader.ReadTokens(position);
+                    _batch.ResetTokens(1, tokens.Length);
+                    tokens.CopyTo(_batch.Tokens);
+                }
+                else
+                {
+                    var steps = _reader.ReadSteps(position);
+                    _batch.ResetValues(1, steps.Length / _stepSize, _stepSize);
+                    steps.CopyTo(_batch.Values);
+                }
+                _batch.Seal();
+                _model.Forward(_batch).Span.CopyTo(_logits);
+                Rnn.Core.Layers.Activations.Softmax(_logits, _logits.Length, _probabilities);
+                _position = position;
+            }
+            return _logits;
+        }
+
+        public ReadOnlySpan<float> Probabilities(long position)
+        {
+            Logits(position);
+            return _probabilities;
+        }
+    }
+}

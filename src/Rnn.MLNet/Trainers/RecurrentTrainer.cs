@@ -1,0 +1,173 @@
+using Rnn.Core.Layers;
+using Rnn.Core.Models;
+using Rnn.Core.Training;
+using Rnn.MLNet.Data;
+
+namespace Rnn.MLNet;
+
+/// <summary>What a recurrent trainer predicts.</summary>
+public enum RecurrentTask
+{
+    /// <summary>Two classes: Score, Probability, PredictedLabel (Boolean).</summary>
+    BinaryClassification,
+
+    /// <summary>K classes: Score (vector of K probabilities), PredictedLabel (key).</summary>
+    MulticlassClassification,
+
+    /// <summary>A real value: Score.</summary>
+    Regression,
+}
+
+/// <summary>
+/// The recurrent trainer behind <c>BinaryClassification.Trainers.Recurrent</c>, <c>MulticlassClassification.Trainers.Recurrent</c>
+/// and <c>Regression.Trainers.Recurrent</c>: an estimator that reads one sequence per row from the feature column, trains
+/// an RNN/LSTM/GRU network on it (see <see cref="RecurrentTrainerOptions"/>) and yields a <see cref="RecurrentPredictionTransformer"/>.
+/// </summary>
+/// <remarks>
+/// <para>Estimator characteristics: needs training; input: a key vector or a Single vector feature column and a label
+/// column (binary: Boolean, or Single/Double with values 0 and 1; multiclass: a key; regression: Single or Double);
+/// output: ML.NET's scoring columns for the task.</para>
+/// <para>Training reads every row into memory once, then trains on length-bucketed mini-batches.</para>
+/// </remarks>
+public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer>
+{
+    private readonly RecurrentTrainerOptions _options;
+    private readonly MLContext _context;
+
+    internal RecurrentTrainer(MLContext context, RecurrentTask task, RecurrentTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        _context = context;
+        Task = task;
+        _options = options.Clone();
+        Validate(_options);
+    }
+
+    /// <summary>What the trainer predicts.</summary>
+    public RecurrentTask Task { get; }
+
+    /// <summary>The outcome of the last <see cref="Fit"/>: per-epoch losses, the epoch kept, whether it stopped early.</summary>
+    public TrainingResult? LastTrainingResult { get; private set; }
+
+    /// <inheritdoc/>
+    public RecurrentPredictionTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var features = SequenceFeatures.FromSchema(input.Schema, _options.FeatureColumnName, _options.StepSize, _options.MaximumSequenceLength);
+        var labelColumn = SequenceFeatures.FindColumn(input.Schema, _options.LabelColumnName, "label");
+        var labels = LabelReader.Create(Task, labelColumn);
+        var featureColumn = input.Schema[_options.FeatureColumnName];
+
+        var tokens = new List<int[]>();
+        var values = new List<float[]>();
+        var classTargets = new List<int>();
+        var valueTargets = new List<float>();
+        using (var cursor = input.GetRowCursor([featureColumn, labelColumn]))
+        {
+            var reader = features.CreateReader(cursor, featureColumn);
+            var labelGetter = labels.Bind(cursor);
+            while (cursor.MoveNext())
+            {
+                if (features.IsKey) tokens.Add(reader.ReadTokens(cursor.Position).ToArray());
+                else values.Add(reader.ReadSteps(cursor.Position).ToArray());
+                if (Task == RecurrentTask.Regression) valueTargets.Add(labelGetter.ReadValue(cursor.Position));
+                else classTargets.Add(labelGetter.ReadClass(cursor.Position));
+            }
+        }
+        int rows = features.IsKey ? tokens.Count : values.Count;
+        if (rows == 0)
+            throw new ArgumentException($"The training data has no rows (feature column '{_options.FeatureColumnName}', label column '{_options.LabelColumnName}').", nameof(input));
+
+        int outputs = Task switch
+        {
+            RecurrentTask.BinaryClassification => 2,
+            RecurrentTask.MulticlassClassification => labels.ClassCount,
+            _ => 1,
+        };
+        int seed = _options.Seed ?? _context.NextSeed();
+        var modelOptions = ModelOptions(_options, features, outputs, seed);
+        var model = new SequenceModel(modelOptions);
+        SequenceDataset data = Task == RecurrentTask.Regression
+            ? (features.IsKey ? SequenceDataset.FromTokens(tokens, valueTargets.ToArray(), 1) : SequenceDataset.FromValues(values, features.StepSize, valueTargets.ToArray(), 1))
+            : (features.IsKey ? SequenceDataset.FromTokens(tokens, classTargets.ToArray()) : SequenceDataset.FromValues(values, features.StepSize, classTargets.ToArray()));
+        if (_options.ClassWeights is { } weights && weights.Length != outputs && Task != RecurrentTask.Regression)
+            throw new ArgumentException($"ClassWeights has {weights.Length} entries, the task has {outputs} classes.", nameof(input));
+
+        LastTrainingResult = SequenceTrainer.Fit(model, data, new TrainerOptions
+        {
+            Epochs = _options.Epochs,
+            BatchSize = _options.BatchSize,
+            LearningRate = _options.LearningRate,
+            Optimizer = (OptimizerKind)_options.Optimizer,
+            WeightDecay = _options.L2Regularization,
+            GradientClipNorm = _options.GradientClipNorm,
+            Loss = Task == RecurrentTask.Regression ? LossKind.Mse : LossKind.CrossEntropy,
+            ClassWeights = Task == RecurrentTask.Regression ? null : _options.ClassWeights,
+            ValidationFraction = _options.ValidationFraction,
+            EarlyStoppingPatience = _options.EarlyStoppingPatience,
+            Seed = seed,
+            Progress = _options.Progress,
+        });
+        return new RecurrentPredictionTransformer(Task, features, model, labels.KeyValues);
+    }
+
+    /// <inheritdoc/>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        if (!inputSchema.TryFindColumn(_options.FeatureColumnName, out var feature))
+            throw new ArgumentException($"Feature column '{_options.FeatureColumnName}' not found in the input schema.", nameof(inputSchema));
+        bool keyVector = feature.IsVector && feature.IsKey;
+        bool floatVector = feature.IsVector && !feature.IsKey && feature.ItemType.RawType == typeof(float);
+        if (!keyVector && !floatVector)
+            throw new ArgumentException($"Feature column '{_options.FeatureColumnName}' is {feature}; the recurrent trainers need a vector of keys or a vector of Single.", nameof(inputSchema));
+        if (!inputSchema.TryFindColumn(_options.LabelColumnName, out _))
+            throw new ArgumentException($"Label column '{_options.LabelColumnName}' not found in the input schema.", nameof(inputSchema));
+        var columns = inputSchema.ToList();
+        columns.RemoveAll(c => RecurrentPredictionTransformer.OutputNames(Task).Contains(c.Name));
+        columns.AddRange(RecurrentPredictionTransformer.OutputShape(Task));
+        return new SchemaShape(columns);
+    }
+
+    internal static SequenceModelOptions ModelOptions(RecurrentTrainerOptions o, SequenceFeatures features, int outputs, int seed) => new()
+    {
+        Cell = (CellType)o.Cell,
+        Nonlinearity = (Nonlinearity)o.Nonlinearity,
+        VocabularySize = features.VocabularySize,
+        EmbeddingSize = o.EmbeddingSize,
+        InputSize = features.StepSize,
+        HiddenSize = o.HiddenSize,
+        NumLayers = o.NumberOfLayers,
+        Bidirectional = o.Bidirectional,
+        Dropout = o.Dropout,
+        EmbeddingDropout = features.IsKey ? o.EmbeddingDropout : 0f,
+        Pooling = (PoolingKind)o.Pooling,
+        OutputSize = outputs,
+        Seed = seed,
+    };
+
+    private static void Validate(RecurrentTrainerOptions options)
+    {
+        if (string.IsNullOrEmpty(options.LabelColumnName)) throw new ArgumentException("LabelColumnName must name a column.", nameof(options));
+        if (string.IsNullOrEmpty(options.FeatureColumnName)) throw new ArgumentException("FeatureColumnName must name a column.", nameof(options));
+        Check(options.HiddenSize > 0, options.HiddenSize, "HiddenSize must be positive");
+        Check(options.NumberOfLayers > 0, options.NumberOfLayers, "NumberOfLayers must be positive");
+        Check(options.EmbeddingSize > 0, options.EmbeddingSize, "EmbeddingSize must be positive");
+        Check(options.StepSize > 0, options.StepSize, "StepSize must be positive");
+        Check(options.Epochs > 0, options.Epochs, "Epochs must be positive");
+        Check(options.BatchSize > 0, options.BatchSize, "BatchSize must be positive");
+        Check(options.MaximumSequenceLength >= 0, options.MaximumSequenceLength, "MaximumSequenceLength must be 0 (no limit) or positive");
+        Check(options.LearningRate > 0f, options.LearningRate, "LearningRate must be positive");
+        Check(options.Dropout >= 0f && options.Dropout < 1f, options.Dropout, "Dropout must be in [0, 1)");
+        Check(options.EmbeddingDropout >= 0f && options.EmbeddingDropout < 1f, options.EmbeddingDropout, "EmbeddingDropout must be in [0, 1)");
+        Check(options.ValidationFraction >= 0f && options.ValidationFraction < 1f, options.ValidationFraction, "ValidationFraction must be in [0, 1)");
+        Check(options.GradientClipNorm >= 0f, options.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
+        Check(options.EarlyStoppingPatience >= 0, options.EarlyStoppingPatience, "EarlyStoppingPatience must be 0 (off) or positive");
+
+        static void Check(bool ok, object value, string message)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(nameof(options), value, $"RecurrentTrainerOptions.{message}, got {value}.");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using Rnn.Core.Training;
+
+namespace Rnn.MLNet;
+
+/// <summary>The recurrent cell of a recurrent trainer.</summary>
+public enum RecurrentCellType
+{
+    /// <summary>Vanilla (Elman) RNN, PyTorch's <c>nn.RNN</c>.</summary>
+    Rnn,
+
+    /// <summary>Long short-term memory, PyTorch's <c>nn.LSTM</c>.</summary>
+    Lstm,
+
+    /// <summary>Gated recurrent unit, PyTorch's <c>nn.GRU</c>.</summary>
+    Gru,
+}
+
+/// <summary>Activation of a vanilla <see cref="RecurrentCellType.Rnn"/> cell.</summary>
+public enum RecurrentNonlinearity
+{
+    /// <summary>tanh (PyTorch's default).</summary>
+    Tanh,
+
+    /// <summary>max(0, x).</summary>
+    Relu,
+}
+
+/// <summary>How the outputs of a sequence's steps become one vector for the prediction head.</summary>
+public enum RecurrentPooling
+{
+    /// <summary>The last valid step (for a bidirectional layer: forward at the last step, reverse at the first).</summary>
+    Last,
+
+    /// <summary>The mean over the valid steps.</summary>
+    Mean,
+
+    /// <summary>The element-wise maximum over the valid steps.</summary>
+    Max,
+}
+
+/// <summary>The optimiser of a recurrent trainer.</summary>
+public enum RecurrentOptimizer
+{
+    /// <summary>Adam (weight decay as L2 added to the gradient).</summary>
+    Adam,
+
+    /// <summary>AdamW (decoupled weight decay).</summary>
+    AdamW,
+
+    /// <summary>SGD with momentum 0.9.</summary>
+    Sgd,
+}
+
+/// <summary>
+/// Options of the recurrent trainers (<c>BinaryClassification.Trainers.Recurrent</c>,
+/// <c>MulticlassClassification.Trainers.Recurrent</c>, <c>Regression.Trainers.Recurrent</c>).
+/// Every default is stated on its property.
+/// </summary>
+/// <remarks>
+/// <para>The feature column holds one sequence per row, either a vector of keys (token ids from
+/// <c>MapValueToKey</c>; an embedding of <see cref="EmbeddingSize"/> is learned, key 0 — missing — gets a row of
+/// its own) or a vector of <see cref="float"/> holding T steps × <see cref="StepSize"/> features. Vectors may
+/// have variable length; a row with no steps counts as one missing token (keys) and is an error (floats).</para>
+/// <para>The network: embedding (keys) → <see cref="NumberOfLayers"/> recurrent layers of <see cref="HiddenSize"/>
+/// units (twice with <see cref="Bidirectional"/>) → <see cref="Pooling"/> over the valid steps → dropout → linear head.</para>
+/// </remarks>
+public sealed class RecurrentTrainerOptions
+{
+    /// <summary>The label column. Default "Label".</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>The feature column (a key vector or a float vector). Default "Features".</summary>
+    public string FeatureColumnName { get; set; } = "Features";
+
+    /// <summary>The recurrent cell. Default <see cref="RecurrentCellType.Lstm"/>.</summary>
+    public RecurrentCellType Cell { get; set; } = RecurrentCellType.Lstm;
+
+    /// <summary>Activation of the <see cref="RecurrentCellType.Rnn"/> cell. Default tanh.</summary>
+    public RecurrentNonlinearity Nonlinearity { get; set; } = RecurrentNonlinearity.Tanh;
+
+    /// <summary>Hidden units per direction. Default 64.</summary>
+    public int HiddenSize { get; set; } = 64;
+
+    /// <summary>Stacked recurrent layers. Default 1.</summary>
+    public int NumberOfLayers { get; set; } = 1;
+
+    /// <summary>Read each sequence in both directions. Default false.</summary>
+    public bool Bidirectional { get; set; }
+
+    /// <summary>Dropout between recurrent layers and before the head, in [0, 1). Default 0.</summary>
+    public float Dropout { get; set; }
+
+    /// <summary>Width of the learned token embedding (key features only). Default 64.</summary>
+    public int EmbeddingSize { get; set; } = 64;
+
+    /// <summary>Dropout on the embedded tokens, in [0, 1) (key features only). Default 0.</summary>
+    public float EmbeddingDropout { get; set; }
+
+    /// <summary>Features per step F of a float feature vector (T × F values, step-major). Default 1.</summary>
+    public int StepSize { get; set; } = 1;
+
+    /// <summary>Keep at most this many steps of each sequence (the first ones); 0 keeps all. Default 0.</summary>
+    public int MaximumSequenceLength { get; set; }
+
+    /// <summary>How step outputs are pooled. Default <see cref="RecurrentPooling.Last"/>.</summary>
+    public RecurrentPooling Pooling { get; set; } = RecurrentPooling.Last;
+
+    /// <summary>Passes over the training data. Default 10.</summary>
+    public int Epochs { get; set; } = 10;
+
+    /// <summary>Sequences per mini-batch (grouped by similar length). Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Learning rate. Default 1e-3.</summary>
+    public float LearningRate { get; set; } = 1e-3f;
+
+    /// <summary>Optimiser. Default <see cref="RecurrentOptimizer.Adam"/>.</summary>
+    public RecurrentOptimizer Optimizer { get; set; } = RecurrentOptimizer.Adam;
+
+    /// <summary>Clip the global gradient norm to this value; 0 disables clipping. Default 5.</summary>
+    public float GradientClipNorm { get; set; } = 5f;
+
+    /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW). Default 0.</summary>
+    public float L2Regularization { get; set; }
+
+    /// <summary>Share of the training rows held out for early stopping, in [0, 1); 0 trains on all rows. Default 0.</summary>
+    public float ValidationFraction { get; set; }
+
+    /// <summary>Epochs without a better validation loss before training stops (0: never). Default 3.</summary>
+    public int EarlyStoppingPatience { get; set; } = 3;
+
+    /// <summary>Per-class loss weights for classification ([2] for binary: negative, positive), or null. Default null.</summary>
+    public float[]? ClassWeights { get; set; }
+
+    /// <summary>Seed of initialisation, shuffling and dropout; null takes the next seed of the <see cref="MLContext"/>. Default null.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Called after every batch and at the end of every epoch. Default null.</summary>
+    public Action<TrainingProgress>? Progress { get; set; }
+
+    internal RecurrentTrainerOptions Clone() => (RecurrentTrainerOptions)MemberwiseClone();
+}
