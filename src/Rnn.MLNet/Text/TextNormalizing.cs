@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using Rnn.MLNet.Data;
 using Rnn.MLNet.Internals;
+using Rnn.MLNet.Text;
 using Rnn.MLNet.Transforms;
 
 namespace Rnn.MLNet;
@@ -59,12 +59,6 @@ public sealed class TextNormalizingTransformer : OneToOneTransformerBase
     internal ReadOnlyMemory<char> Normalize(ReadOnlyMemory<char> text, ref char[] scratch)
     {
         ReadOnlySpan<char> src = text.Span;
-        string? decomposed = null;
-        if (!_settings.KeepDiacritics && !Ascii.IsValid(src))
-        {
-            decomposed = text.ToString().Normalize(NormalizationForm.FormD);
-            src = decomposed;
-        }
         if (scratch.Length < src.Length)
             scratch = new char[Math.Max(src.Length, scratch.Length * 2)];
         int n = 0;
@@ -76,15 +70,16 @@ public sealed class TextNormalizingTransformer : OneToOneTransformerBase
                 continue;
             if (!_settings.KeepNumbers && char.IsDigit(c))
                 continue;
+            char d = _settings.KeepDiacritics ? c : Diacritics.Strip(c);
             scratch[n++] = _settings.CaseMode switch
             {
-                TextNormalizingEstimator.CaseMode.Lower => char.ToLowerInvariant(c),
-                TextNormalizingEstimator.CaseMode.Upper => char.ToUpperInvariant(c),
-                _ => c,
+                TextNormalizingEstimator.CaseMode.Lower => char.ToLowerInvariant(d),
+                TextNormalizingEstimator.CaseMode.Upper => char.ToUpperInvariant(d),
+                _ => d,
             };
         }
         ReadOnlySpan<char> result = scratch.AsSpan(0, n);
-        if (decomposed is null && result.SequenceEqual(text.Span))
+        if (result.SequenceEqual(text.Span))
             return text;
         return new string(result).AsMemory();
     }
