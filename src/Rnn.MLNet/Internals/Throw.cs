@@ -12,8 +12,10 @@ internal static class Throw
         throw new ArgumentException($"Column '{name}' not found in the {role} schema (columns: {schema.ColumnNames()}).");
 
     [DoesNotReturn]
-    public static void WrongType(string name, DataViewType actual, string expected) =>
-        throw new ArgumentException($"Column '{name}' has type {actual}, expected {expected}.");
+    public static void WrongType(string name, DataViewType actual, string expected) => throw WrongTypeError(name, actual, expected);
+
+    public static ArgumentException WrongTypeError(string name, DataViewType actual, string expected) =>
+        new($"Column '{name}' has type {actual}, expected {expected}.");
 
     [DoesNotReturn]
     public static void InvalidData(string message) => throw new InvalidDataException(message);
