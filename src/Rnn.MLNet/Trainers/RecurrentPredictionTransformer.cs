@@ -53,7 +53,7 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
         _ => ["Score"],
     };
 
-    internal static IEnumerable<SchemaShape.Column> OutputShape(RecurrentTask task)
+    internal static IEnumerable<SchemaShape.Column> OutputShape(RecurrentTask task, SchemaShape? labelAnnotations = null)
     {
         var scalar = SchemaShape.VectorKind.Scalar;
         yield return task == RecurrentTask.MulticlassClassification
@@ -66,7 +66,8 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
         }
         else if (task == RecurrentTask.MulticlassClassification)
         {
-            yield return new SchemaShape.Column("PredictedLabel", scalar, NumberDataViewType.UInt32, true);
+            // The predicted key carries the label's key values, so MapKeyToValue maps it back.
+            yield return new SchemaShape.Column("PredictedLabel", scalar, NumberDataViewType.UInt32, true, labelAnnotations);
         }
     }
 

@@ -122,13 +122,18 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         bool floatVector = feature.IsVector && !feature.IsKey && feature.ItemType.RawType == typeof(float);
         if (!keyVector && !floatVector)
             throw new ArgumentException($"Feature column '{_options.FeatureColumnName}' is {feature}; the recurrent trainers need a vector of keys or a vector of Single.", nameof(inputSchema));
-        if (!inputSchema.TryFindColumn(_options.LabelColumnName, out _))
+        if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
             throw new ArgumentException($"Label column '{_options.LabelColumnName}' not found in the input schema.", nameof(inputSchema));
+        if (Task == RecurrentTask.MulticlassClassification && !label.IsKey)
+            throw new ArgumentException($"Label column '{_options.LabelColumnName}' is {label}, expected a key (use Transforms.Conversion.MapValueToKey on the label).", nameof(inputSchema));
         var columns = inputSchema.ToList();
         columns.RemoveAll(c => RecurrentPredictionTransformer.OutputNames(Task).Contains(c.Name));
-        columns.AddRange(RecurrentPredictionTransformer.OutputShape(Task));
+        columns.AddRange(RecurrentPredictionTransformer.OutputShape(Task, Task == RecurrentTask.MulticlassClassification ? KeyValuesOnly(label) : null));
         return new SchemaShape(columns);
     }
+
+    private static SchemaShape? KeyValuesOnly(SchemaShape.Column label) =>
+        label.Annotations.TryFindColumn(AnnotationUtils.Kinds.KeyValues, out var values) ? new SchemaShape([values]) : null;
 
     internal static SequenceModelOptions ModelOptions(RecurrentTrainerOptions o, SequenceFeatures features, int outputs, int seed) => new()
     {
