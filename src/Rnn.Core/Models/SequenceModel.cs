@@ -43,7 +43,7 @@ public sealed class SequenceModel : Module
         int inputSize = options.InputSize;
         if (options.UsesTokens)
         {
-            _embedding = new Embedding(options.VocabularySize, options.EmbeddingSize, null, rng.Fork());
+            _embedding = new Embedding(options.VocabularySize, options.EmbeddingSize, options.PaddingIndex, rng.Fork());
             Parameters.AddRange("embedding", _embedding.Parameters);
             inputSize = options.EmbeddingSize;
             if (options.EmbeddingDropout > 0f) _embeddingDropout = new Dropout(options.EmbeddingDropout, rng.Fork());

@@ -18,6 +18,12 @@ public sealed record SequenceModelOptions
     /// </summary>
     public int VocabularySize { get; init; }
 
+    /// <summary>
+    /// A token id whose embedding is the zero vector and never trained (PyTorch's <c>padding_idx</c>), or null for none.
+    /// The recurrent trainers use 0, the id of a missing or unknown key, so such tokens carry no information. Default null.
+    /// </summary>
+    public int? PaddingIndex { get; init; }
+
     /// <summary>E, the embedding width for token input. Default 64.</summary>
     public int EmbeddingSize { get; init; } = 64;
 

@@ -96,6 +96,16 @@ public sealed class RecurrentTrainerOptions
     /// <summary>Dropout on the embedded tokens, in [0, 1) (key features only). Default 0.</summary>
     public float EmbeddingDropout { get; set; }
 
+    /// <summary>
+    /// A word-vector text file (GloVe or word2vec text format: <c>word v1 ... vd</c> per line) to initialise the embedding
+    /// from, aligned to the key column's vocabulary (its key values); <see cref="EmbeddingSize"/> must equal the file's
+    /// dimension. Words the file lacks keep a random initialisation. Null for none. Default null.
+    /// </summary>
+    public string? PretrainedEmbeddingsPath { get; set; }
+
+    /// <summary>Keep the embedding fixed during training (useful with <see cref="PretrainedEmbeddingsPath"/>). Default false.</summary>
+    public bool FreezeEmbeddings { get; set; }
+
     /// <summary>Features per step F of a float feature vector (T × F values, step-major). Default 1.</summary>
     public int StepSize { get; set; } = 1;
 
