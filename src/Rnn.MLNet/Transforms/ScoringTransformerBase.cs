@@ -29,6 +29,34 @@ public enum PredictionKind
     Regression,
 }
 
+/// <summary>The prediction columns a scoring estimator promises in <c>GetOutputSchema(SchemaShape)</c>.</summary>
+public static class ScoringSchema
+{
+    /// <summary><paramref name="inputSchema"/> with the prediction columns of <paramref name="kind"/> appended; checks the feature column exists.</summary>
+    public static SchemaShape Append(SchemaShape inputSchema, string featureColumnName, PredictionKind kind)
+    {
+        SchemaShape.Column feature = SchemaShapes.Find(inputSchema, featureColumnName);
+        if (!feature.IsVector)
+            Throw.WrongType(feature.Name, feature.ItemType, "a vector");
+        SchemaShape.Column single = new("Score", SchemaShape.VectorKind.Scalar, NumberDataViewType.Single, false);
+        return SchemaShapes.With(inputSchema, kind switch
+        {
+            PredictionKind.BinaryClassification =>
+            [
+                single,
+                new SchemaShape.Column("Probability", SchemaShape.VectorKind.Scalar, NumberDataViewType.Single, false),
+                new SchemaShape.Column("PredictedLabel", SchemaShape.VectorKind.Scalar, BooleanDataViewType.Instance, false),
+            ],
+            PredictionKind.MulticlassClassification =>
+            [
+                new SchemaShape.Column("Score", SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false),
+                new SchemaShape.Column("PredictedLabel", SchemaShape.VectorKind.Scalar, NumberDataViewType.UInt32, true),
+            ],
+            _ => [single],
+        });
+    }
+}
+
 /// <summary>
 /// Base of transformers that score a vector feature column into ML.NET's Score / Probability / PredictedLabel columns.
 /// Derived classes implement <see cref="Score"/> (one row) and optionally <see cref="ScoreBatch"/> (many rows).
@@ -133,6 +161,8 @@ public abstract class ScoringTransformerBase<TFeature> : RowToRowTransformerBase
 
         public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isActive)
         {
+            if (!Enumerable.Range(0, _added.Length).Any(isActive))
+                return new Delegate?[_added.Length];
             ValueGetter<VBuffer<TFeature>> features = input.GetGetter<VBuffer<TFeature>>(_feature);
             VBuffer<TFeature> buffer = default;
             float[] scores = new float[_parent.ScoreSize];
@@ -152,7 +182,7 @@ public abstract class ScoringTransformerBase<TFeature> : RowToRowTransformerBase
         public override Delegate?[] CreateCursorGetters(DataViewRowCursor input, IDataView source, Random? rand, Func<int, bool> isActive, IList<IDisposable> resources)
         {
             int batch = _parent.BatchSize;
-            if (batch <= 1 || rand is not null)
+            if (batch <= 1 || rand is not null || !Enumerable.Range(0, _added.Length).Any(isActive))
                 return CreateGetters(input, isActive);
             // Read ahead on a second cursor of the same source, in the same order, with only the features active.
             DataViewRowCursor ahead = source.GetRowCursor([_feature]);
