@@ -34,6 +34,21 @@ public sealed class CrossValidateTest
         Assert.IsTrue(results.All(r => r.Metrics.MicroAccuracy == 1.0));
     }
 
+    [TestMethod]
+    public void Multiclass_PredictedLabelKeyValues_MapBackToLabels()
+    {
+        var ml = new MLContext(seed: 3);
+        var rows = Enumerable.Range(0, 30).Select(i => new Labeled { Features = [i % 3 * 5f, i % 3 * -5f], Label = "c" + (i % 3) }).ToArray();
+        IDataView data = ml.Data.LoadFromEnumerable(rows);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(new CentroidTrainer())
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedText", "PredictedLabel"));
+
+        ITransformer model = EstimatorContract.Verify(pipeline, data);
+
+        CollectionAssert.AreEqual(rows.Select(r => r.Label).ToList(), Rows.Texts(model.Transform(data), "PredictedText"));
+    }
+
     internal sealed class Labeled
     {
         [VectorType(2)]

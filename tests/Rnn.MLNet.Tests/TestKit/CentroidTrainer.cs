@@ -42,7 +42,7 @@ internal sealed class CentroidTrainer(string labelColumnName = "Label", string f
         for (int c = 0; c < k; c++)
             for (int i = 0; i < size; i++)
                 centroids[c * size + i] = counts[c] > 0 ? (float)(sums[c, i] / counts[c]) : 0;
-        return new CentroidTransformer(featureColumnName, binary, Tensor.FromArray(centroids, k, size), batchSize);
+        return new CentroidTransformer(featureColumnName, binary, Tensor.FromArray(centroids, k, size), batchSize, binary ? null : ScoringSchema.GetClassNames(label));
     }
 
     private static Func<int> BoolClass(ValueGetter<bool> get)
@@ -68,7 +68,7 @@ internal sealed class CentroidTrainer(string labelColumnName = "Label", string f
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         bool binary = inputSchema.First(c => c.Name == labelColumnName).ItemType is BooleanDataViewType;
-        return ScoringSchema.Append(inputSchema, featureColumnName, binary ? PredictionKind.BinaryClassification : PredictionKind.MulticlassClassification);
+        return ScoringSchema.Append(inputSchema, featureColumnName, binary ? PredictionKind.BinaryClassification : PredictionKind.MulticlassClassification, labelColumnName);
     }
 }
 
@@ -79,8 +79,8 @@ internal sealed class CentroidTransformer : ScoringTransformerBase<float>
     private readonly bool _binary;
     private readonly int _batchSize;
 
-    public CentroidTransformer(string featureColumnName, bool binary, Tensor centroids, int batchSize)
-        : base(featureColumnName, binary ? PredictionKind.BinaryClassification : PredictionKind.MulticlassClassification, binary ? 0 : centroids.Size(0))
+    public CentroidTransformer(string featureColumnName, bool binary, Tensor centroids, int batchSize, IReadOnlyList<string>? classNames = null)
+        : base(featureColumnName, binary ? PredictionKind.BinaryClassification : PredictionKind.MulticlassClassification, binary ? 0 : centroids.Size(0), classNames)
     {
         _binary = binary;
         _centroids = centroids;
@@ -137,6 +137,8 @@ internal sealed class CentroidTransformer : ScoringTransformerBase<float>
         ctx.SetVersionInfo(TypeId, 1);
         ctx.WriteSettings(new Settings(FeatureColumnName, _binary));
         ctx.WriteTensors("weights", new Dictionary<string, Tensor> { ["centroids"] = _centroids });
+        if (ClassNames is not null)
+            ctx.WriteStrings("classes", ClassNames);
     }
 
     private static CentroidTransformer Load(ModelLoadContext ctx)
@@ -144,7 +146,7 @@ internal sealed class CentroidTransformer : ScoringTransformerBase<float>
         Settings s = ctx.ReadSettings<Settings>();
         Tensor centroids = ctx.ReadTensors("weights")["centroids"];
         ctx.Check(centroids.Rank == 2 && centroids.Size(0) >= 2, "centroids must be (K >= 2, F).");
-        return new CentroidTransformer(s.Feature, s.Binary, centroids, 1);
+        return new CentroidTransformer(s.Feature, s.Binary, centroids, 1, s.Binary ? null : ctx.ReadStrings("classes"));
     }
 
     private sealed record Settings(string Feature, bool Binary);
