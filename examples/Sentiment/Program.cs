@@ -73,7 +73,7 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
         Cell = a.Cell, Bidirectional = a.Bidirectional,
         EmbeddingSize = a.Embedding, HiddenSize = a.Hidden, Epochs = a.Epochs,
         PretrainedEmbeddingsPath = a.EmbeddingsPath, FreezeEmbeddings = a.Freeze,
-        LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout,
+        LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout, TokenDropout = a.TokenDropout,
         L2Regularization = a.WeightDecay, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
         Progress = p =>
         {
@@ -110,12 +110,12 @@ public sealed class ReviewPrediction
 /// <summary>Command-line options of the example.</summary>
 internal sealed record SentimentArguments(string DataPath, string DataName, RecurrentCellType Cell, bool Bidirectional, int Epochs, int Hidden, int Embedding, string OutDir,
     int Splits, bool Short, bool Verbose, float LearningRate, RecurrentPooling Pooling, float Dropout, float EmbeddingDropout, float WeightDecay,
-    string? EmbeddingsPath, bool Freeze, string? Explain)
+    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout)
 {
     public string Describe() => Short
         ? "short overload defaults: LSTM, hidden 64, 10 epochs"
         : $"{Cell}{(Bidirectional ? ", bidirectional" : "")}, embedding {Embedding}, hidden {Hidden}, {Epochs} epochs, {Pooling} pooling, " +
-          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, lr {LearningRate}, weight decay {WeightDecay}";
+          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}";
 
     public static SentimentArguments? Parse(string[] args)
     {
@@ -125,7 +125,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         int epochs = 10, hidden = 64, embedding = 64, splits = 1;
         string? embeddingsPath = null, explain = null;
         bool freeze = false;
-        float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0f, weightDecay = 0f;
+        float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0f, weightDecay = 0f, tokenDropout = 0f;
         var pooling = RecurrentPooling.Mean;
         for (int i = 0; i < args.Length; i++)
         {
@@ -147,11 +147,12 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--lr": learningRate = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--dropout": dropout = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--embedding-dropout": embeddingDropout = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--token-dropout": tokenDropout = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--weight-decay": weightDecay = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pooling": pooling = Enum.Parse<RecurrentPooling>(Next(), ignoreCase: true); break;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
-                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--splits N] [--short] [--out DIR]");
+                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--splits N] [--short] [--out DIR]");
                     return null;
             }
         }
@@ -163,6 +164,6 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         Directory.CreateDirectory(outDir);
         string path = data ?? Path.Combine(AppContext.BaseDirectory, "Data", "reviews.tsv");
         return new SentimentArguments(path, data is null ? "the built-in corpus" : Path.GetFileName(data), cell, bidirectional, epochs, hidden, embedding, outDir, splits, useShort, verbose,
-            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain);
+            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout);
     }
 }

@@ -46,6 +46,12 @@ public sealed record SequenceModelOptions
     public float EmbeddingDropout { get; init; }
 
     /// <summary>
+    /// Word dropout on token input: each token is replaced by a zero vector (as an unknown word) with this probability during
+    /// training, the others scaled by 1/(1−p), in [0, 1). Default 0.
+    /// </summary>
+    public float TokenDropout { get; init; }
+
+    /// <summary>
     /// How the step outputs become one vector per sequence (many-to-one), or null for a head at every step
     /// (many-to-many, e.g. a character language model). Default <see cref="PoolingKind.Last"/>.
     /// </summary>

@@ -167,7 +167,7 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
         ctx.SetVersionInfo(TypeId, FormatVersion);
         var o = _model.Options;
         ctx.WriteSettings(new Settings(Task, _features, new ModelSettings(o.Cell, o.Nonlinearity, o.VocabularySize, o.EmbeddingSize,
-            o.InputSize, o.HiddenSize, o.NumLayers, o.Bidirectional, o.Dropout, o.EmbeddingDropout, o.Pooling, o.OutputSize, o.Seed, o.PaddingIndex), _labelKeyValues));
+            o.InputSize, o.HiddenSize, o.NumLayers, o.Bidirectional, o.Dropout, o.EmbeddingDropout, o.Pooling, o.OutputSize, o.Seed, o.PaddingIndex, o.TokenDropout), _labelKeyValues));
         ctx.WriteTensors("weights", _model.Parameters.ToDictionary(p => p.Key, p => p.Value.Value));
     }
 
@@ -196,7 +196,7 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
             Cell = m.Cell, Nonlinearity = m.Nonlinearity, VocabularySize = m.VocabularySize, EmbeddingSize = m.EmbeddingSize,
             InputSize = m.InputSize, HiddenSize = m.HiddenSize, NumLayers = m.NumLayers, Bidirectional = m.Bidirectional,
             Dropout = m.Dropout, EmbeddingDropout = m.EmbeddingDropout, Pooling = m.Pooling, OutputSize = m.OutputSize, Seed = m.Seed,
-            PaddingIndex = m.PaddingIndex,
+            PaddingIndex = m.PaddingIndex, TokenDropout = m.TokenDropout is >= 0f and < 1f ? m.TokenDropout : 0f,
         });
         var weights = ctx.ReadTensors("weights");
         foreach (var (name, p) in model.Parameters)
@@ -223,7 +223,7 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
 
     internal sealed record ModelSettings(CellType Cell, Nonlinearity Nonlinearity, int VocabularySize, int EmbeddingSize, int InputSize,
         int HiddenSize, int NumLayers, bool Bidirectional, float Dropout, float EmbeddingDropout, PoolingKind? Pooling, int OutputSize, int Seed,
-        int? PaddingIndex);
+        int? PaddingIndex, float TokenDropout = 0f);
 
     internal sealed record Settings(RecurrentTask Task, SequenceFeatures Features, ModelSettings Model, string[]? LabelKeyValues);
 

@@ -173,7 +173,8 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         Bidirectional = o.Bidirectional,
         Dropout = o.Dropout,
         EmbeddingDropout = features.IsKey ? o.EmbeddingDropout : 0f,
-        Pooling = (PoolingKind)o.Pooling,
+        TokenDropout = features.IsKey ? o.TokenDropout : 0f,
+        Pooling = (PoolingKind)(o.Pooling ?? (features.IsKey ? RecurrentPooling.Mean : RecurrentPooling.Last)),
         OutputSize = outputs,
         Seed = seed,
     };
@@ -192,6 +193,7 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         Check(options.LearningRate > 0f, options.LearningRate, "LearningRate must be positive");
         Check(options.Dropout >= 0f && options.Dropout < 1f, options.Dropout, "Dropout must be in [0, 1)");
         Check(options.EmbeddingDropout >= 0f && options.EmbeddingDropout < 1f, options.EmbeddingDropout, "EmbeddingDropout must be in [0, 1)");
+        Check(options.TokenDropout >= 0f && options.TokenDropout < 1f, options.TokenDropout, "TokenDropout must be in [0, 1)");
         Check(options.ValidationFraction >= 0f && options.ValidationFraction < 1f, options.ValidationFraction, "ValidationFraction must be in [0, 1)");
         Check(options.GradientClipNorm >= 0f, options.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
         Check(options.EarlyStoppingPatience >= 0, options.EarlyStoppingPatience, "EarlyStoppingPatience must be 0 (off) or positive");
