@@ -8,7 +8,8 @@
 //   --embeddings PATH  initialise the embedding from GloVe/word2vec text vectors (--embedding must match their width);
 //                      --freeze keeps them fixed
 //   --explain TEXT     print each token's contribution to the prediction for TEXT
-//   --lr, --pooling, --dropout, --embedding-dropout, --weight-decay: training settings (defaults 3e-3, mean, 0.3, 0, 0)
+//   --lr, --pooling, --dropout, --embedding-dropout, --token-dropout, --weight-decay: training settings
+//                      (defaults 3e-3, mean, 0.3, 0.3, 0.2, 0)
 using System.Diagnostics;
 using System.Globalization;
 using Rnn.MLNet;
@@ -125,7 +126,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         int epochs = 10, hidden = 64, embedding = 64, splits = 1;
         string? embeddingsPath = null, explain = null;
         bool freeze = false;
-        float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0f, weightDecay = 0f, tokenDropout = 0f;
+        float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0.3f, weightDecay = 0f, tokenDropout = 0.2f;
         var pooling = RecurrentPooling.Mean;
         for (int i = 0; i < args.Length; i++)
         {
