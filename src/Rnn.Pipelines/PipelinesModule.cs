@@ -12,5 +12,6 @@ internal static class PipelinesModule
     internal static void Register()
     {
         ModelRegistry.Register(SlidingWindowTransformer.TypeId, SlidingWindowTransformer.FormatVersion, SlidingWindowTransformer.Load);
+        ModelRegistry.Register(RecurrentForecastingTransformer.TypeId, RecurrentForecastingTransformer.FormatVersion, RecurrentForecastingTransformer.Load);
     }
 }
