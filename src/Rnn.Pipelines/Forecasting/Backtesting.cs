@@ -80,7 +80,7 @@ public sealed class ForecastBacktestResult
         s.AppendLine(inv, $"{"method",-16}{"MAE",12}{"RMSE",12}{"sMAPE %",10}{"MASE",9}");
         foreach (var (name, m) in new[] { ("recurrent", Model), ("naive", Naive), ($"seasonal naive", SeasonalNaive) })
             s.AppendLine(inv, $"{name,-16}{m.MeanAbsoluteError,12:F4}{m.RootMeanSquaredError,12:F4}{m.SymmetricMeanAbsolutePercentageError,10:F2}{m.MeanAbsoluteScaledError,9:F3}");
-        s.AppendLine(inv, $"{ConfidenceLevel:P0} interval coverage: {Coverage:P1}");
+        s.AppendLine(inv, $"{ConfidenceLevel * 100:F0}% interval coverage: {Coverage * 100:F1}%");
         s.Append(inv, $"recurrent vs naive: {Verdict(Model, Naive)}; vs seasonal naive: {Verdict(Model, SeasonalNaive)}");
         return s.ToString();
     }
