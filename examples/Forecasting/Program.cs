@@ -2,7 +2,8 @@
 // seasonal naive baselines, a 12-step forecast with 90% bounds, a checkpoint saved and reloaded, and forecast.svg.
 // Without --data it uses a generated monthly series (trend + yearly season + noise).
 // Usage: dotnet run -c Release --project examples/Forecasting [-- --data PATH --column NAME] [--season N]
-//        [--window W] [--horizon H] [--epochs E] [--folds K] [--seed S] [--out DIR]
+//        [--window W] [--horizon H] [--epochs E] [--folds K] [--seed S] [--log] [--out DIR]
+// --log models ln y (positive series whose swings grow with the level, such as airline passengers).
 // e.g.   --data ../shared/data/airline-passengers.csv --column Passengers --season 12
 //        --data ../shared/data/daily-min-temperatures.csv --column Temp --season 365
 using System.Globalization;
@@ -29,7 +30,7 @@ else
 float[] history = ml.Data.CreateEnumerable<Observation>(series, reuseRowObject: false).Select(o => o.Value).ToArray();
 int season = settings.Season ?? (settings.DataPath is null ? 12 : 1);
 int window = settings.Window ?? (season is > 1 and <= 24 ? 2 * season : 30);
-Console.WriteLine($"Series: {description}: {history.Length} steps; season {season}, window {window}, horizon {settings.Horizon}");
+Console.WriteLine($"Series: {description}: {history.Length} steps; season {season}, window {window}, horizon {settings.Horizon}{(settings.Log ? ", log scale" : "")}");
 
 var options = new RecurrentForecasterOptions
 {
@@ -37,6 +38,7 @@ var options = new RecurrentForecasterOptions
     WindowSize = window, Horizon = settings.Horizon, ConfidenceLevel = 0.9f,
     ConfidenceLowerBoundColumn = "Lower", ConfidenceUpperBoundColumn = "Upper",
     Cell = RecurrentCellType.Gru, HiddenSize = 32, Epochs = settings.Epochs, LearningRate = 0.005f, Seed = settings.Seed,
+    LogTransform = settings.Log,
 };
 
 // 1. Backtest: refit on each fold's past only, score the network and both baselines on the same points.

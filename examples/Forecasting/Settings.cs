@@ -1,9 +1,9 @@
 using System.Globalization;
 
 /// <summary>Command-line settings of the Forecasting example.</summary>
-internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory)
+internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory, bool Log = false)
 {
-    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--seed S] [--out DIR]";
+    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--seed S] [--log] [--out DIR]";
 
     public static Settings? Parse(string[] args)
     {
@@ -12,6 +12,11 @@ internal sealed record Settings(string? DataPath, string? Column, int? Season, i
         {
             string? value = i + 1 < args.Length ? args[i + 1] : null;
             int? number = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : null;
+            if (args[i] == "--log")
+            {
+                s = s with { Log = true };
+                continue;
+            }
             switch (args[i])
             {
                 case "--data" when value is not null: s = s with { DataPath = value }; break;

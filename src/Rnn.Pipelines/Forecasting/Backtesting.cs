@@ -153,7 +153,7 @@ public static class ForecastBacktestCatalogExtensions
             {
                 origins++;
                 forecaster.Forecast(raw.AsSpan((t - w) * c, w * c), forecast);
-                forecaster.Bounds(forecast, lower, upper);
+                forecaster.Bounds(lower, upper);
                 float last = raw[(t - 1) * c];
                 for (int j = 0; j < h && t + j < n; j++)
                 {

@@ -11,8 +11,29 @@ namespace Rnn.Pipelines.Forecasting;
 
 /// <summary>What a forecaster reads and writes: columns, window, horizon, strategy, bounds.</summary>
 internal sealed record ForecastSpec(string Target, string[] Covariates, int WindowSize, int Horizon, ForecastStrategy Strategy,
-    float ConfidenceLevel, string OutputColumn, string? LowerColumn, string? UpperColumn)
+    float ConfidenceLevel, string OutputColumn, string? LowerColumn, string? UpperColumn, bool LogTarget = false)
 {
+    /// <summary>The target in the network's units: ln y with <see cref="LogTarget"/>, else y.</summary>
+    public float ToInternal(float y)
+    {
+        if (!LogTarget) return y;
+        if (!(y > 0f))
+            throw new ArgumentException($"LogTransform needs positive values of '{Target}', got {y}.", nameof(y));
+        return MathF.Log(y);
+    }
+
+    /// <summary>The target back in the series' units.</summary>
+    public float FromInternal(float v) => LogTarget ? MathF.Exp(v) : v;
+
+    /// <summary>A copy of a raw series or window [·, C] with the target in the network's units.</summary>
+    public float[] ToInternal(ReadOnlySpan<float> raw)
+    {
+        float[] copy = raw.ToArray();
+        if (LogTarget)
+            for (int i = 0; i < copy.Length; i += Channels) copy[i] = ToInternal(copy[i]);
+        return copy;
+    }
+
     /// <summary>C, raw values per step: the target then each covariate.</summary>
     public int Channels => 1 + Covariates.Length;
 
@@ -142,7 +163,10 @@ internal sealed class ForecastModel
     }
 }
 
-/// <summary>Forecasts from raw windows with a private copy of the network and reused buffers. Not thread-safe.</summary>
+/// <summary>
+/// Forecasts from raw windows with a private copy of the network and reused buffers. Not thread-safe. The network works
+/// in internal units (ln y with <see cref="ForecastSpec.LogTarget"/>); forecasts and bounds come back in the series' units.
+/// </summary>
 internal sealed class Forecaster
 {
     private readonly ForecastModel _model;
@@ -150,6 +174,7 @@ internal sealed class Forecaster
     private readonly SequenceBatch _batch = new();
     private readonly float[] _window;
     private readonly float[] _outputs;
+    private readonly float[] _internal;
 
     public Forecaster(ForecastModel model)
     {
@@ -158,46 +183,58 @@ internal sealed class Forecaster
         _network.Eval();
         _window = new float[model.Spec.WindowSize * model.Spec.Channels];
         _outputs = new float[model.Spec.OutputSize];
+        _internal = new float[model.Spec.Horizon];
     }
 
     public ForecastModel Model => _model;
 
-    /// <summary>The next H target values after <paramref name="window"/> [W, C] (its last W steps, oldest first).</summary>
+    /// <summary>The next H target values after <paramref name="window"/> [W, C] (its last W raw steps, oldest first).</summary>
     public void Forecast(ReadOnlySpan<float> window, Span<float> forecast)
+    {
+        ForecastSpec spec = _model.Spec;
+        if (window.Length != _window.Length)
+            throw new ArgumentException($"A forecast reads {spec.WindowSize} steps of {spec.Channels} values, got {window.Length} values.", nameof(window));
+        window.CopyTo(_window);
+        if (spec.LogTarget)
+            for (int i = 0; i < _window.Length; i += spec.Channels) _window[i] = spec.ToInternal(_window[i]);
+        ForecastInternal(_window, _internal);
+        for (int h = 0; h < spec.Horizon; h++) forecast[h] = spec.FromInternal(_internal[h]);
+    }
+
+    /// <summary>The calibrated bounds [H] of the last <see cref="Forecast"/>.</summary>
+    public void Bounds(Span<float> lower, Span<float> upper)
+    {
+        ForecastSpec spec = _model.Spec;
+        for (int h = 0; h < spec.Horizon; h++)
+        {
+            lower[h] = spec.FromInternal(_internal[h] + _model.LowerOffsets[h]);
+            upper[h] = spec.FromInternal(_internal[h] + _model.UpperOffsets[h]);
+        }
+    }
+
+    /// <summary>The next H values in internal units from a window [W, C] in internal units (overwritten for the recursive strategy).</summary>
+    public void ForecastInternal(Span<float> window, Span<float> forecast)
     {
         ForecastSpec spec = _model.Spec;
         SeriesScaler scaler = _model.Scaler;
         int c = spec.Channels, w = spec.WindowSize;
-        if (window.Length != w * c)
-            throw new ArgumentException($"A forecast reads {w} steps of {c} values, got {window.Length} values.", nameof(window));
-        window.CopyTo(_window);
         if (spec.Strategy == ForecastStrategy.Direct)
         {
-            Run(_window);
-            float last = _window[(w - 1) * c];
+            Run(window);
+            float last = window[(w - 1) * c];
             for (int h = 0; h < spec.Horizon; h++) forecast[h] = last + (_outputs[h] * scaler.DiffStd);
             return;
         }
         for (int h = 0; h < spec.Horizon; h++)
         {
-            Run(_window);
-            float last = _window[(w - 1) * c];
+            Run(window);
+            float last = window[(w - 1) * c];
             // Slide the window one step and append the prediction (target, then covariates).
-            _window.AsSpan(c).CopyTo(_window);
-            Span<float> next = _window.AsSpan((w - 1) * c, c);
+            window[c..].CopyTo(window);
+            Span<float> next = window.Slice((w - 1) * c, c);
             next[0] = last + (_outputs[0] * scaler.DiffStd);
             for (int j = 1; j < c; j++) next[j] = (_outputs[j] * scaler.CovariateStds[j - 1]) + scaler.CovariateMeans[j - 1];
             forecast[h] = next[0];
-        }
-    }
-
-    /// <summary>The calibrated bounds of <paramref name="forecast"/> [H].</summary>
-    public void Bounds(ReadOnlySpan<float> forecast, Span<float> lower, Span<float> upper)
-    {
-        for (int h = 0; h < forecast.Length; h++)
-        {
-            lower[h] = forecast[h] + _model.LowerOffsets[h];
-            upper[h] = forecast[h] + _model.UpperOffsets[h];
         }
     }
 

@@ -12,12 +12,14 @@ namespace Rnn.Pipelines.Forecasting;
 /// </summary>
 internal sealed class ForecastState
 {
+    private readonly ForecastSpec _spec;
     private readonly int _channels;
 
-    public ForecastState(float[] window, int channels, long observations)
+    public ForecastState(float[] window, ForecastSpec spec, long observations)
     {
         Window = (float[])window.Clone();
-        _channels = channels;
+        _spec = spec;
+        _channels = spec.Channels;
         Observations = observations;
     }
 
@@ -31,6 +33,7 @@ internal sealed class ForecastState
         foreach (float v in step)
             if (!float.IsFinite(v))
                 throw new ArgumentException($"Observation {Observations} holds a missing value ({v}); a forecaster needs every step.", nameof(step));
+        _spec.ToInternal(step[0]); // throws before the state moves when LogTransform meets a value ≤ 0
         Window.AsSpan(_channels).CopyTo(Window);
         step.CopyTo(Window.AsSpan(Window.Length - _channels));
         Observations++;
@@ -106,7 +109,7 @@ internal sealed class ForecastOutputs
         if (_computedAt == _state.Observations)
             return;
         _forecaster.Forecast(_state.Window, Forecast);
-        _forecaster.Bounds(Forecast, Lower, Upper);
+        _forecaster.Bounds(Lower, Upper);
         _computedAt = _state.Observations;
     }
 
@@ -167,7 +170,7 @@ internal sealed class ForecastDataView(IDataView source, RecurrentForecastingTra
             _inputCount = inputCount;
             Schema = schema;
             _reader = new ObservationReader(input, series);
-            _state = new ForecastState(transformer.State, transformer.Model.Spec.Channels, transformer.Observations);
+            _state = new ForecastState(transformer.State, transformer.Model.Spec, transformer.Observations);
             _added = new ForecastOutputs(transformer.Model.CreateForecaster(), _state).Getters();
         }
 

@@ -64,6 +64,13 @@ public sealed class RecurrentForecasterOptions
     /// <summary>The upper-bound column (a vector of H), or null for none. Default null.</summary>
     public string? ConfidenceUpperBoundColumn { get; set; }
 
+    /// <summary>
+    /// Model ln y instead of y (every target value must be positive): for series whose swings grow with their level
+    /// (multiplicative seasonality). Forecasts and bounds come back in the series' units; the bounds are calibrated on
+    /// log residuals, so they widen with the level. Default false.
+    /// </summary>
+    public bool LogTransform { get; set; }
+
     /// <summary>Multi-step strategy. Default <see cref="ForecastStrategy.Direct"/>.</summary>
     public ForecastStrategy Strategy { get; set; } = ForecastStrategy.Direct;
 

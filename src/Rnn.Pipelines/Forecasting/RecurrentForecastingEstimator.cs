@@ -37,7 +37,8 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
     public TrainingResult? LastTrainingResult { get; private set; }
 
     internal ForecastSpec Spec => new(_options.InputColumnName, [.. _options.CovariateColumnNames], _options.WindowSize, _options.Horizon,
-        _options.Strategy, _options.ConfidenceLevel, _options.OutputColumnName, _options.ConfidenceLowerBoundColumn, _options.ConfidenceUpperBoundColumn);
+        _options.Strategy, _options.ConfidenceLevel, _options.OutputColumnName, _options.ConfidenceLowerBoundColumn, _options.ConfidenceUpperBoundColumn,
+        _options.LogTransform);
 
     /// <inheritdoc/>
     public RecurrentForecastingTransformer Fit(IDataView input)
@@ -65,15 +66,16 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
                 $"({Math.Max(0, split)} windows to train on before {calibrationWindows} calibration origins; at least {MinimumCalibrationWindows} are needed). " +
                 "Use a longer series or a smaller window or horizon.", nameof(raw));
 
-        var scaler = SeriesScaler.Fit(raw, c);
+        float[] series = spec.ToInternal(raw); // the network's units (ln y with LogTransform)
+        var scaler = SeriesScaler.Fit(series, c);
         int seed = _options.Seed ?? _context.NextSeed();
 
         // 1. Train on the early windows, 2. forecast from later origins it never saw: residual quantiles per step.
-        var first = Train(spec, scaler, raw, split, seed, _options.RefitAfterCalibration ? null : _options.Progress);
-        var (lower, upper) = Calibrate(new ForecastModel(spec, scaler, first, new float[h], new float[h]), raw, firstCalibration, lastCalibration);
+        var first = Train(spec, scaler, series, split, seed, _options.RefitAfterCalibration ? null : _options.Progress);
+        var (lower, upper) = Calibrate(new ForecastModel(spec, scaler, first, new float[h], new float[h]), series, firstCalibration, lastCalibration);
 
         // 3. Train again on every window (same seed), keeping the calibrated offsets.
-        SequenceModel network = _options.RefitAfterCalibration ? Train(spec, scaler, raw, trainingWindows, seed, _options.Progress) : first;
+        SequenceModel network = _options.RefitAfterCalibration ? Train(spec, scaler, series, trainingWindows, seed, _options.Progress) : first;
         var model = new ForecastModel(spec, scaler, network, lower, upper);
         return new RecurrentForecastingTransformer(model, raw.AsSpan((n - w) * c).ToArray(), n);
     }
@@ -89,8 +91,8 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         return network;
     }
 
-    /// <summary>Residual quantiles per horizon step from origins <paramref name="first"/>..<paramref name="last"/> (window starts).</summary>
-    private static (float[] Lower, float[] Upper) Calibrate(ForecastModel model, float[] raw, int first, int last)
+    /// <summary>Residual quantiles per horizon step (internal units) from origins <paramref name="first"/>..<paramref name="last"/> (window starts).</summary>
+    private static (float[] Lower, float[] Upper) Calibrate(ForecastModel model, float[] series, int first, int last)
     {
         ForecastSpec spec = model.Spec;
         int c = spec.Channels, w = spec.WindowSize, h = spec.Horizon, count = last - first + 1;
@@ -98,10 +100,12 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         for (int k = 0; k < h; k++) residuals[k] = new float[count];
         var forecaster = model.CreateForecaster();
         var forecast = new float[h];
+        var window = new float[w * c];
         for (int s = first; s <= last; s++)
         {
-            forecaster.Forecast(raw.AsSpan(s * c, w * c), forecast);
-            for (int k = 0; k < h; k++) residuals[k][s - first] = raw[(s + w + k) * c] - forecast[k];
+            series.AsSpan(s * c, w * c).CopyTo(window);
+            forecaster.ForecastInternal(window, forecast);
+            for (int k = 0; k < h; k++) residuals[k][s - first] = series[(s + w + k) * c] - forecast[k];
         }
         var lower = new float[h];
         var upper = new float[h];

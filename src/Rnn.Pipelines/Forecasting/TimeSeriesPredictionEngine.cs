@@ -54,7 +54,7 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
             _row = mapper.GetRow(_source, wanted);
         }
         _reader = new ObservationReader(_row, RecurrentForecastingTransformer.CheckInput(_row.Schema, spec));
-        _state = new ForecastState(_forecaster.State, spec.Channels, _forecaster.Observations);
+        _state = new ForecastState(_forecaster.State, spec, _forecaster.Observations);
         _outputs = new ForecastOutputs(_forecaster.Model.CreateForecaster(), _state);
         _output = new OutputRow(spec, _outputs.Getters());
         _setters = RowObjects.MakeSetters<TDst>(_output, null, ignoreMissingColumns);
@@ -73,7 +73,7 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
     }
 
     /// <summary>Feeds one observation (the state moves on by one step), then forecasts the H values after it.</summary>
-    /// <exception cref="ArgumentException">The observation holds a NaN or infinite value.</exception>
+    /// <exception cref="ArgumentException">The observation holds a NaN or infinite value (or a value ≤ 0 with LogTransform); the state does not move.</exception>
     public TDst Predict(TSrc example)
     {
         ArgumentNullException.ThrowIfNull(example);

@@ -243,6 +243,31 @@ public sealed class RecurrentForecastingTest
     }
 
     [TestMethod]
+    public void LogTransform_GrowingSeasonalSeries_PositiveForecastsAndBoundsWideningWithLevel()
+    {
+        var ml = new MLContext(seed: 1);
+        // Multiplicative: level grows 1% a step, the season swings ±20% of the level.
+        float[] values = Enumerable.Range(0, 160).Select(t => 100f * MathF.Exp(0.01f * t) * (1 + (0.2f * MathF.Sin(2 * MathF.PI * t / 12)))).ToArray();
+        var options = Small();
+        options.LogTransform = true;
+        options.Epochs = 20;
+        var model = ml.Forecasting.ForecastByRecurrent(options).Fit(View(ml, values));
+        var engine = model.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+        var f = engine.Predict();
+        for (int h = 0; h < 3; h++)
+        {
+            float actual = 100f * MathF.Exp(0.01f * (160 + h)) * (1 + (0.2f * MathF.Sin(2 * MathF.PI * (160 + h) / 12)));
+            Assert.IsTrue(MathF.Abs(f.Forecast[h] - actual) < 0.1f * actual, $"h={h}: {f.Forecast[h]} vs {actual}");
+            Assert.IsTrue(f.Lower[h] > 0 && f.Lower[h] <= f.Forecast[h] && f.Forecast[h] <= f.Upper[h]);
+        }
+
+        Assert.ThrowsExactly<ArgumentException>(() => engine.Predict(new Obs { Value = 0f }));
+        Assert.AreEqual(160, engine.Observations, "a rejected observation leaves the state alone");
+        values[10] = -1f;
+        Assert.ThrowsExactly<ArgumentException>(() => ml.Forecasting.ForecastByRecurrent(options).Fit(View(ml, values)));
+    }
+
+    [TestMethod]
     public void ConformalQuantiles_UseFiniteSampleRanks()
     {
         float[] residuals = Enumerable.Range(1, 19).Select(i => (float)i).ToArray(); // 1..19
