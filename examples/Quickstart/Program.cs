@@ -1,32 +1,64 @@
-// Quickstart: the engine tour on built-in data (the pipeline tour replaces it when the ML.NET layer lands).
-// Trains the trend classifier, saves its weights as safetensors with PyTorch names, reloads them and predicts.
+// Quickstart: a tour of RnnMl on built-in data, in well under a minute.
+// 1. Sentiment: load labelled sentences, split, tokenise, train an LSTM classifier, evaluate,
+//    save the fitted pipeline as a zip, load it back and predict new sentences.
+using System.Diagnostics;
 using System.Globalization;
-using Rnn.Core.Layers;
-using Rnn.Core.Models;
-using Rnn.Core.Serialization;
-using Rnn.Core.Training;
+using Rnn.MLNet;
+using Rnn.MLNet.Data;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-float[][] sequences =
-[
-    [1.0f, 1.2f, 1.3f, 1.1f, 1.0f], [-1.0f, -1.1f, -1.3f, -0.9f, -1.2f],
-    [0.8f, 0.7f, 1.0f, 0.9f, 1.1f], [-0.6f, -0.7f, -0.9f, -1.0f, -0.8f],
-];
-int[] labels = [1, 0, 1, 0];
-var options = new SequenceModelOptions { Cell = CellType.Rnn, InputSize = 1, HiddenSize = 8, OutputSize = 2, Seed = 42 };
-var model = new SequenceModel(options);
-var result = SequenceTrainer.Fit(model, SequenceDataset.FromValues(sequences, 1, labels),
-    new TrainerOptions { Epochs = 100, BatchSize = 4, LearningRate = 0.05f, GradientClipNorm = 0f });
-Console.WriteLine($"trained {result.Epochs.Count} epochs, final loss {result.Epochs[^1].TrainingLoss:F6}");
+var clock = Stopwatch.StartNew();
+var ml = new MLContext(seed: 1);
+string outDir = args.Length == 2 && args[0] == "--out" ? args[1] : Path.GetTempPath();
+Directory.CreateDirectory(outDir);
 
-string path = Path.Combine(Path.GetTempPath(), "rnnml-quickstart.safetensors");
-SafeTensors.SaveParameters(model.Parameters, path);
-var reloaded = new SequenceModel(options);
-SafeTensors.LoadInto(reloaded.Parameters, path);
-Console.WriteLine($"saved and reloaded {reloaded.Parameters.Count} tensors ({string.Join(", ", reloaded.Parameters.Keys)})");
+Console.WriteLine("== Sentiment: an LSTM over word tokens");
+IDataView data = ml.Data.LoadFromTextFile<Review>(Path.Combine(AppContext.BaseDirectory, "Data", "reviews.tsv"), separatorChar: '\t', hasHeader: false);
+var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1);
+var pipeline = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
+    .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
+    .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000))
+    .Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
+    {
+        LabelColumnName = "Label", FeatureColumnName = "Tokens",
+        Cell = RecurrentCellType.Lstm, EmbeddingSize = 64, HiddenSize = 64, Epochs = 10,
+        LearningRate = 3e-3f, Pooling = RecurrentPooling.Mean, Dropout = 0.3f,
+    }));
+ITransformer model = pipeline.Fit(split.TrainSet);
+BinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
+Console.WriteLine($"held-out accuracy {m.Accuracy:F3}, AUC {m.AreaUnderRocCurve:F3}, F1 {m.F1Score:F3}");
 
-float[][] fresh = [[0.9f, 1.1f, 1.2f, 1.0f, 1.1f], [-0.9f, -1.0f, -1.2f, -1.1f, -0.9f]];
-var scores = SequenceTrainer.Predict(reloaded, SequenceDataset.FromValues(fresh, 1));
-for (int i = 0; i < fresh.Length; i++)
-    Console.WriteLine($"[{string.Join(", ", fresh[i])}] -> {(scores[i, 1] > scores[i, 0] ? "up" : "down")}");
+string zip = Path.Combine(outDir, "sentiment.zip");
+ml.Model.Save(model, data.Schema, zip);
+ITransformer loaded = ml.Model.Load(zip, out DataViewSchema inputSchema);
+Console.WriteLine($"saved and reloaded {zip} (input columns: {string.Join(", ", inputSchema.Select(c => c.Name))})");
+var engine = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded);
+foreach (string text in new[] { "the soup was delicious and we loved it", "our waiter was rude, never again", "the pasta was not fresh at all", "the music was noisy but the staff was lovely" })
+{
+    ReviewPrediction p = engine.Predict(new Review { Text = text });
+    Console.WriteLine($"  {(p.PredictedLabel ? "positive" : "negative"),-8} {p.Probability:F3}  \"{text}\"");
+}
+Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F1}s");
 return 0;
+
+/// <summary>One labelled sentence.</summary>
+public sealed class Review
+{
+    /// <summary>The sentence.</summary>
+    [LoadColumn(0)]
+    public string Text { get; set; } = "";
+
+    /// <summary>True for a positive sentence.</summary>
+    [LoadColumn(1)]
+    public bool Label { get; set; }
+}
+
+/// <summary>The classifier's output.</summary>
+public sealed class ReviewPrediction
+{
+    /// <summary>Positive or not.</summary>
+    public bool PredictedLabel { get; set; }
+
+    /// <summary>P(positive).</summary>
+    public float Probability { get; set; }
+}

@@ -80,6 +80,15 @@ public abstract class RowToRowTransformerBase : ITransformer
         /// Called once per cursor: allocate buffers here, not in the getters.
         /// </summary>
         public abstract Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isActive);
+
+        /// <summary>
+        /// Getters for a cursor over a whole view (<see cref="Transform"/>): <paramref name="input"/> is a cursor of
+        /// <paramref name="source"/> opened with <paramref name="rand"/>. Override to read ahead on a second cursor of
+        /// <paramref name="source"/> (e.g. to score rows in batches); put what must be disposed with the cursor in
+        /// <paramref name="resources"/>. The default calls <see cref="CreateGetters"/>.
+        /// </summary>
+        public virtual Delegate?[] CreateCursorGetters(DataViewRowCursor input, IDataView source, Random? rand, Func<int, bool> isActive, IList<IDisposable> resources) =>
+            CreateGetters(input, isActive);
     }
 }
 
@@ -126,14 +135,20 @@ internal sealed class BoundRowMapper : IRowToRowMapper
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new MappedCursor(input, this, Columns.Active(OutputSchema, activeColumns));
+        bool[] active = Columns.Active(OutputSchema, activeColumns);
+        return new MappedCursor(input, this, active, CreateGetters(input, active), []);
     }
 
     /// <summary>Getters of the active added columns, indexed like the output schema (input slots left null).</summary>
-    public Delegate?[] CreateGetters(DataViewRow input, bool[] outputActive)
+    public Delegate?[] CreateGetters(DataViewRow input, bool[] outputActive) => Place(Core.CreateGetters(input, i => outputActive[InputSchema.Count + i]));
+
+    /// <summary>As <see cref="CreateGetters"/> for a cursor over <paramref name="source"/>.</summary>
+    public Delegate?[] CreateCursorGetters(DataViewRowCursor input, IDataView source, Random? rand, bool[] outputActive, IList<IDisposable> resources) =>
+        Place(Core.CreateCursorGetters(input, source, rand, i => outputActive[InputSchema.Count + i], resources));
+
+    private Delegate?[] Place(Delegate?[] added)
     {
         int n = InputSchema.Count;
-        Delegate?[] added = Core.CreateGetters(input, i => outputActive[n + i]);
         var getters = new Delegate?[OutputSchema.Count];
         Array.Copy(added, 0, getters, n, added.Length);
         return getters;
@@ -165,7 +180,9 @@ internal sealed class RowToRowMappedDataView(IDataView source, BoundRowMapper ma
     {
         bool[] active = Columns.Active(Schema, columnsNeeded);
         DataViewRowCursor input = source.GetRowCursor(Columns.Selected(source.Schema, mapper.InputActive(active)), rand);
-        return new MappedCursor(input, mapper, active, ownsInput: true);
+        var resources = new List<IDisposable> { input };
+        Delegate?[] getters = mapper.CreateCursorGetters(input, source, rand, active, resources);
+        return new MappedCursor(input, mapper, active, getters, resources);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
@@ -179,15 +196,15 @@ internal sealed class MappedCursor : DataViewRowCursor
     private readonly BoundRowMapper _mapper;
     private readonly bool[] _active;
     private readonly Delegate?[] _getters;
-    private readonly bool _ownsInput;
+    private readonly IList<IDisposable> _resources;
 
-    public MappedCursor(DataViewRow input, BoundRowMapper mapper, bool[] active, bool ownsInput = false)
+    public MappedCursor(DataViewRow input, BoundRowMapper mapper, bool[] active, Delegate?[] getters, IList<IDisposable> resources)
     {
         _input = input;
-        _ownsInput = ownsInput;
         _mapper = mapper;
         _active = active;
-        _getters = mapper.CreateGetters(input, active);
+        _getters = getters;
+        _resources = resources;
     }
 
     public override long Position => _input.Position;
@@ -203,8 +220,9 @@ internal sealed class MappedCursor : DataViewRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _ownsInput)
-            _input.Dispose();
+        if (disposing)
+            foreach (IDisposable r in _resources)
+                r.Dispose();
         base.Dispose(disposing);
     }
 }

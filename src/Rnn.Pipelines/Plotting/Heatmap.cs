@@ -117,7 +117,8 @@ public sealed class Heatmap
         double labelWidth = Svg.CharWidth * _rowLabels.Max(l => l.Length);
         double left = MarginLeft + labelWidth, top = MarginTop;
         double right = left + cellWidth * Columns, bottom = top + cellHeight * Rows;
-        double width = right + 110, height = bottom + MarginBottom;
+        // Room for the colour bar, and for the title (15 px glyphs) when it is wider than the map.
+        double width = Math.Max(right + 110, 1.25 * Svg.CharWidth * Title.Length + 40), height = bottom + MarginBottom;
 
         var svg = Svg.Document(width, height, Title.Length > 0 ? Title : "heatmap");
         if (Title.Length > 0) svg.Add(Svg.Text(width / 2, 26, Title, "middle", 15, "title"));

@@ -34,7 +34,7 @@ public sealed class RecurrentTrainerTest
     }
 
     private static EstimatorChain<RecurrentPredictionTransformer> Pipeline(MLContext ml, RecurrentTrainerOptions options) =>
-        ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text))
+        ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
             .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
             .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000))
             .Append(ml.BinaryClassification.Trainers.Recurrent(options));
