@@ -1,12 +1,23 @@
 // The first lesson: what a recurrent cell computes, by hand and with the engine.
 //   1. The scalar update h_t = tanh(W_x x_t + W_h h_{t-1} + b), one line per step.
 //   2. The shapes of a 1-layer RNN(4 -> 6) on a [2, 5, 4] batch, and that the last output step is h_n.
+//   3. With --plot: the hidden state of the first sequence at every step, as a heatmap (hidden units x steps).
+// Usage: dotnet run -c Release --project examples/ManualRnn [-- --plot [--out DIR]]
 using System.Globalization;
 using Rnn.Core;
 using Rnn.Core.Layers;
 using Rnn.Core.Numerics;
+using Rnn.Examples.Common;
+using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var outputDirectory = OutputDirectory.FromArgs(args, out string[] rest);
+bool plot = rest is ["--plot"];
+if (rest.Length > 0 && !plot)
+{
+    Console.Error.WriteLine($"unknown arguments '{string.Join(" ", rest)}'; usage: ManualRnn [--plot [--out DIR]]");
+    return 2;
+}
 
 // 1. By hand.
 float[] xs = [1.0f, 0.5f, -1.0f, 2.0f];
@@ -50,4 +61,26 @@ Console.WriteLine($"x: {x.ShapeString}");
 Console.WriteLine($"out: {output.ShapeString}");
 Console.WriteLine($"h: {hN.ShapeString}");
 Console.WriteLine($"last_equal: {(lastEqual ? "True" : "False")}");
+
+// 3. Watch the memory fill: h_t of the first sequence at every step, units as rows, steps as columns.
+if (plot)
+{
+    var trace = rnn.Trace(Tensor.From(x.Span[..(5 * 4)], 5, 4));   // [T, H] = [5, 6]
+    var hidden = trace.Hidden(0);
+    var units = new double[rnn.HiddenSize, trace.Steps];
+    for (int t = 0; t < trace.Steps; t++)
+        for (int j = 0; j < rnn.HiddenSize; j++)
+            units[j, t] = hidden[t, j];
+    var heatmap = new Heatmap(units)
+    {
+        Title = "RNN(4 -> 6) hidden state, first sequence (seed 42)",
+        XLabel = "time step t",
+        YLabel = "hidden unit",
+        ColorBarLabel = "h_t (tanh)",
+        ShowValues = true,
+        RowLabels = [.. Enumerable.Range(0, rnn.HiddenSize).Select(j => $"h{j}")],
+        ColumnLabels = [.. Enumerable.Range(1, trace.Steps).Select(t => $"t={t}")],
+    };
+    outputDirectory.Write("hidden-state-heatmap.svg", heatmap.ToSvg());
+}
 return 0;

@@ -2,7 +2,13 @@
 // load a TSV (text<TAB>label), split, normalise + tokenise + map tokens to keys, train an LSTM, evaluate,
 // save the pipeline to sentiment.zip, reload it and predict.
 // Usage: dotnet run -c Release --project examples/Sentiment [-- --data PATH] [--cell lstm|gru|rnn]
-//        [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--out DIR]
+//        [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--splits N] [--short] [--out DIR]
+//   --splits N   repeat with N random 80/20 splits (seeds 1..N) and print the mean metrics
+//   --short      use the short overload's defaults: Recurrent(labelColumnName, featureColumnName)
+//   --embeddings PATH  initialise the embedding from GloVe/word2vec text vectors (--embedding must match their width);
+//                      --freeze keeps them fixed
+//   --explain TEXT     print each token's contribution to the prediction for TEXT
+//   --lr, --pooling, --dropout, --embedding-dropout, --weight-decay: training settings (defaults 3e-3, mean, 0.3, 0, 0)
 using System.Diagnostics;
 using System.Globalization;
 using Rnn.MLNet;
@@ -15,28 +21,25 @@ if (arguments is null) return 2;
 var ml = new MLContext(seed: 1);
 // A line with the wrong number of fields stops the load with the file and line number.
 IDataView data = ml.Data.LoadFromTextFile<Review>(arguments.DataPath, separatorChar: '\t', hasHeader: false);
-var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1);
-var pipeline = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
-    .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
-    .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000))
-    .Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
-    {
-        LabelColumnName = "Label", FeatureColumnName = "Tokens",
-        Cell = arguments.Cell, Bidirectional = arguments.Bidirectional,
-        EmbeddingSize = arguments.Embedding, HiddenSize = arguments.Hidden, Epochs = arguments.Epochs,
-        LearningRate = 3e-3f, Pooling = RecurrentPooling.Mean, Dropout = 0.3f,
-        Progress = p =>
-        {
-            if (p.IsEpochEnd) Console.WriteLine($"epoch {p.Epoch,2}/{p.Epochs}  loss {p.TrainingLoss:F4}  {p.Elapsed.TotalSeconds,5:F1}s");
-        },
-    }));
+Console.WriteLine($"training on {arguments.DataName} ({arguments.Describe()})");
 
-Console.WriteLine($"training on {arguments.DataName} ({arguments.Cell}{(arguments.Bidirectional ? ", bidirectional" : "")})");
-var clock = Stopwatch.StartNew();
-ITransformer model = pipeline.Fit(split.TrainSet);
-double seconds = clock.Elapsed.TotalSeconds;
-BinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
-Console.WriteLine($"Accuracy: {m.Accuracy:F3}  AUC: {m.AreaUnderRocCurve:F3}  F1: {m.F1Score:F3}  (test rows: {m.ConfusionMatrix.Counts.Sum(r => r.Sum())}, training {seconds:F1}s)");
+ITransformer model = null!;
+var runs = new List<(double Accuracy, double Auc, double F1, double Seconds)>();
+for (int run = 0; run < arguments.Splits; run++)
+{
+    var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1 + run);
+    var clock = Stopwatch.StartNew();
+    model = BuildPipeline(ml, arguments, seed: 1 + run).Fit(split.TrainSet);
+    double seconds = clock.Elapsed.TotalSeconds;
+    BinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
+    runs.Add((m.Accuracy, m.AreaUnderRocCurve, m.F1Score, seconds));
+    Console.WriteLine($"split {run + 1}: Accuracy: {m.Accuracy:F3}  AUC: {m.AreaUnderRocCurve:F3}  F1: {m.F1Score:F3}  (test rows: {m.ConfusionMatrix.Counts.Sum(r => r.Sum())}, training {seconds:F1}s)");
+}
+if (runs.Count > 1)
+{
+    Console.WriteLine($"mean over {runs.Count} splits: Accuracy: {runs.Average(r => r.Accuracy):F3}  AUC: {runs.Average(r => r.Auc):F3}  " +
+        $"F1: {runs.Average(r => r.F1):F3}  training {runs.Average(r => r.Seconds):F1}s");
+}
 
 string zip = Path.Combine(arguments.OutDir, "sentiment.zip");
 ml.Model.Save(model, data.Schema, zip);
@@ -48,7 +51,36 @@ foreach (string text in new[] { "the soup was delicious and we loved it", "our w
     ReviewPrediction p = engine.Predict(new Review { Text = text });
     Console.WriteLine($"{(p.PredictedLabel ? "positive" : "negative"),-8} {p.Probability:F3}  {text}");
 }
+if (arguments.Explain is { } sentence)
+{
+    TokenExplanation explanation = ml.Model.ExplainTokens(loaded, new Review { Text = sentence });
+    Console.WriteLine($"explain \"{sentence}\": score {explanation.Score:F3} (all tokens occluded: {explanation.BaselineScore:F3})");
+    foreach (TokenContribution t in explanation.Tokens)
+        Console.WriteLine($"  {t.Token,-16} {t.Contribution,8:+0.000;-0.000}  {new string(t.Contribution >= 0 ? '+' : '-', Math.Min(40, (int)Math.Round(Math.Abs(t.Contribution) * 10)))}");
+}
 return 0;
+
+static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a, int seed)
+{
+    var text = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
+        .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
+        .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000));
+    if (a.Short)
+        return text.Append(ml.BinaryClassification.Trainers.Recurrent(labelColumnName: "Label", featureColumnName: "Tokens"));
+    return text.Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
+    {
+        LabelColumnName = "Label", FeatureColumnName = "Tokens",
+        Cell = a.Cell, Bidirectional = a.Bidirectional,
+        EmbeddingSize = a.Embedding, HiddenSize = a.Hidden, Epochs = a.Epochs,
+        PretrainedEmbeddingsPath = a.EmbeddingsPath, FreezeEmbeddings = a.Freeze,
+        LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout, TokenDropout = a.TokenDropout,
+        L2Regularization = a.WeightDecay, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
+        Progress = p =>
+        {
+            if (p.IsEpochEnd && a.Verbose) Console.WriteLine($"epoch {p.Epoch,2}/{p.Epochs}  loss {p.TrainingLoss:F4}  {p.Elapsed.TotalSeconds,5:F1}s");
+        },
+    }));
+}
 
 /// <summary>One labelled sentence: text, tab, 0/1.</summary>
 public sealed class Review
@@ -76,14 +108,25 @@ public sealed class ReviewPrediction
 }
 
 /// <summary>Command-line options of the example.</summary>
-internal sealed record SentimentArguments(string DataPath, string DataName, RecurrentCellType Cell, bool Bidirectional, int Epochs, int Hidden, int Embedding, string OutDir)
+internal sealed record SentimentArguments(string DataPath, string DataName, RecurrentCellType Cell, bool Bidirectional, int Epochs, int Hidden, int Embedding, string OutDir,
+    int Splits, bool Short, bool Verbose, float LearningRate, RecurrentPooling Pooling, float Dropout, float EmbeddingDropout, float WeightDecay,
+    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout)
 {
+    public string Describe() => Short
+        ? "short overload defaults: LSTM, hidden 64, 10 epochs"
+        : $"{Cell}{(Bidirectional ? ", bidirectional" : "")}, embedding {Embedding}, hidden {Hidden}, {Epochs} epochs, {Pooling} pooling, " +
+          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}";
+
     public static SentimentArguments? Parse(string[] args)
     {
         string? data = null, outDir = ".";
         var cell = RecurrentCellType.Lstm;
-        bool bidirectional = false;
-        int epochs = 10, hidden = 64, embedding = 64;
+        bool bidirectional = false, useShort = false, verbose = true;
+        int epochs = 10, hidden = 64, embedding = 64, splits = 1;
+        string? embeddingsPath = null, explain = null;
+        bool freeze = false;
+        float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0f, weightDecay = 0f, tokenDropout = 0f;
+        var pooling = RecurrentPooling.Mean;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -96,9 +139,20 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--epochs": epochs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--hidden": hidden = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--embedding": embedding = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--splits": splits = int.Parse(Next(), CultureInfo.InvariantCulture); verbose = false; break;
+                case "--short": useShort = true; break;
+                case "--embeddings": embeddingsPath = Next(); break;
+                case "--freeze": freeze = true; break;
+                case "--explain": explain = Next(); break;
+                case "--lr": learningRate = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--dropout": dropout = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--embedding-dropout": embeddingDropout = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--token-dropout": tokenDropout = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--weight-decay": weightDecay = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--pooling": pooling = Enum.Parse<RecurrentPooling>(Next(), ignoreCase: true); break;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
-                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--out DIR]");
+                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--splits N] [--short] [--out DIR]");
                     return null;
             }
         }
@@ -109,6 +163,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         }
         Directory.CreateDirectory(outDir);
         string path = data ?? Path.Combine(AppContext.BaseDirectory, "Data", "reviews.tsv");
-        return new SentimentArguments(path, data is null ? "the built-in corpus" : Path.GetFileName(data), cell, bidirectional, epochs, hidden, embedding, outDir);
+        return new SentimentArguments(path, data is null ? "the built-in corpus" : Path.GetFileName(data), cell, bidirectional, epochs, hidden, embedding, outDir, splits, useShort, verbose,
+            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout);
     }
 }

@@ -20,7 +20,9 @@ namespace Rnn.Core.Models;
 public sealed class SequenceModel : Module
 {
     private readonly Embedding? _embedding;
-    private readonly Dropout? _embeddingDropout;
+    private readonly Dropout? _embeddingDropout;         // element-wise
+    private readonly Numerics.Rng? _tokenDropoutRng;     // whole tokens (word dropout)
+    private float[] _tokenMask = [];                     // [valid tokens]: 0 or 1/(1-p)
     private readonly SequencePooling? _pooling;
     private readonly Dropout? _headDropout;
 
@@ -43,19 +45,22 @@ public sealed class SequenceModel : Module
         int inputSize = options.InputSize;
         if (options.UsesTokens)
         {
-            _embedding = new Embedding(options.VocabularySize, options.EmbeddingSize, null, rng.Fork());
+            _embedding = new Embedding(options.VocabularySize, options.EmbeddingSize, options.PaddingIndex, rng.Fork());
             Parameters.AddRange("embedding", _embedding.Parameters);
             inputSize = options.EmbeddingSize;
-            if (options.EmbeddingDropout > 0f) _embeddingDropout = new Dropout(options.EmbeddingDropout, rng.Fork());
         }
         Rnn = new RecurrentLayer(options.Cell, inputSize, options.HiddenSize, options.NumLayers, options.Bidirectional,
             options.Dropout, options.Nonlinearity, unchecked((int)rng.NextUInt()));
         Parameters.AddRange("rnn", Rnn.Parameters);
         if (options.Pooling is PoolingKind kind)
             _pooling = new SequencePooling(kind, options.Bidirectional ? options.HiddenSize : null);
-        if (options.Dropout > 0f) _headDropout = new Dropout(options.Dropout, rng.Fork());
+        var headRng = rng.Fork();
         Head = new Linear(Rnn.OutputSize, options.OutputSize, true, rng.Fork());
         Parameters.AddRange("fc", Head.Parameters);
+        // Dropout streams come last, so the initial weights do not depend on the dropout settings.
+        if (options.Dropout > 0f) _headDropout = new Dropout(options.Dropout, headRng);
+        if (options.UsesTokens && options.EmbeddingDropout > 0f) _embeddingDropout = new Dropout(options.EmbeddingDropout, rng.Fork());
+        if (options.UsesTokens && options.TokenDropout > 0f) _tokenDropoutRng = rng.Fork();
     }
 
     /// <summary>The options the model was built with.</summary>
@@ -207,6 +212,7 @@ public sealed class SequenceModel : Module
         }
         Span<float> dValid = dx.Slice(0, _validTokens * e);
         _embeddingDropout?.Backward(dValid, dValid);
+        if (_tokenDropoutRng is not null && _tokenMaskActive) ScaleTokens(dValid, e);
         _embedding.Backward(dValid, _flatTokens.AsSpan(0, _validTokens));
     }
 
@@ -229,12 +235,32 @@ public sealed class SequenceModel : Module
         Span<float> embedded = x.Slice(0, valid * e);
         _embedding!.Forward(_flatTokens.AsSpan(0, valid), embedded);
         _embeddingDropout?.Forward(embedded, embedded);
+        _tokenMaskActive = _tokenDropoutRng is not null && Training;
+        if (_tokenMaskActive)
+        {
+            // Word dropout: a dropped token looks like an unknown word (zero vector); kept ones are scaled by 1/(1-p).
+            if (_tokenMask.Length < valid) _tokenMask = new float[Math.Max(valid, 2 * _tokenMask.Length)];
+            float p = Options.TokenDropout, keep = 1f / (1f - p);
+            for (int i = 0; i < valid; i++) _tokenMask[i] = _tokenDropoutRng!.NextFloat() < p ? 0f : keep;
+            ScaleTokens(embedded, e);
+        }
         // Spread the rows to their batch-major positions, last example first so nothing is overwritten early.
         for (int i = b - 1; i >= 0; i--)
         {
             int len = batch.Lengths[i];
             n -= len;
             embedded.Slice(n * e, len * e).CopyTo(x.Slice(i * t * e, len * e));
+        }
+    }
+
+    private bool _tokenMaskActive;
+
+    private void ScaleTokens(Span<float> rows, int width)
+    {
+        for (int i = 0; i < _validTokens; i++)
+        {
+            Span<float> row = rows.Slice(i * width, width);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(row, _tokenMask[i], row);
         }
     }
 
@@ -259,6 +285,7 @@ public sealed class SequenceModel : Module
         if (o.UsesTokens && o.EmbeddingSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.EmbeddingSize), o.EmbeddingSize, "EmbeddingSize must be positive");
         if (!o.UsesTokens && o.InputSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.InputSize), o.InputSize, "InputSize must be positive");
         if (o.OutputSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.OutputSize), o.OutputSize, "OutputSize must be positive");
+        if (!(o.TokenDropout >= 0f && o.TokenDropout < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.TokenDropout), o.TokenDropout, "TokenDropout must be in [0, 1)");
         if (!(o.EmbeddingDropout >= 0f && o.EmbeddingDropout < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.EmbeddingDropout), o.EmbeddingDropout, "EmbeddingDropout must be in [0, 1)");
     }
 }

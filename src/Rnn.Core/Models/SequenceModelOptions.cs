@@ -18,6 +18,12 @@ public sealed record SequenceModelOptions
     /// </summary>
     public int VocabularySize { get; init; }
 
+    /// <summary>
+    /// A token id whose embedding is the zero vector and never trained (PyTorch's <c>padding_idx</c>), or null for none.
+    /// The recurrent trainers use 0, the id of a missing or unknown key, so such tokens carry no information. Default null.
+    /// </summary>
+    public int? PaddingIndex { get; init; }
+
     /// <summary>E, the embedding width for token input. Default 64.</summary>
     public int EmbeddingSize { get; init; } = 64;
 
@@ -38,6 +44,12 @@ public sealed record SequenceModelOptions
 
     /// <summary>Dropout on the embedded tokens (whole vectors are kept or dropped per element), in [0, 1). Default 0.</summary>
     public float EmbeddingDropout { get; init; }
+
+    /// <summary>
+    /// Word dropout on token input: each token is replaced by a zero vector (as an unknown word) with this probability during
+    /// training, the others scaled by 1/(1−p), in [0, 1). Default 0.
+    /// </summary>
+    public float TokenDropout { get; init; }
 
     /// <summary>
     /// How the step outputs become one vector per sequence (many-to-one), or null for a head at every step

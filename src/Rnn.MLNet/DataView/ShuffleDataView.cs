@@ -92,6 +92,9 @@ internal abstract class RowSlots
     /// <summary>A getter of the value in slot <paramref name="currentSlot"/>().</summary>
     public abstract Delegate MakeGetter(Func<int> currentSlot);
 
+    /// <summary>Grows the storage to at least <paramref name="slots"/> slots.</summary>
+    public abstract void EnsureCapacity(int slots);
+
     public static RowSlots Create(DataViewRow row, DataViewSchema.Column column, int slots) =>
         TypeDispatch.Visit(Columns.ItemType(column.Type).RawType, new Factory(row, column, slots));
 
@@ -105,9 +108,15 @@ internal abstract class RowSlots
     private sealed class ScalarSlots<T>(DataViewRow row, DataViewSchema.Column column, int slots) : RowSlots(column)
     {
         private readonly ValueGetter<T> _get = row.GetGetter<T>(column);
-        private readonly T[] _values = new T[slots];
+        private T[] _values = new T[slots];
 
         public override void Load(int slot) => _get(ref _values[slot]);
+
+        public override void EnsureCapacity(int slots)
+        {
+            if (_values.Length < slots)
+                Array.Resize(ref _values, Math.Max(slots, 2 * _values.Length));
+        }
 
         public override Delegate MakeGetter(Func<int> currentSlot) => (ValueGetter<T>)((ref T v) => v = _values[currentSlot()]);
     }
@@ -115,8 +124,14 @@ internal abstract class RowSlots
     private sealed class VectorSlots<T>(DataViewRow row, DataViewSchema.Column column, int slots) : RowSlots(column)
     {
         private readonly ValueGetter<VBuffer<T>> _get = row.GetGetter<VBuffer<T>>(column);
-        private readonly VBuffer<T>[] _values = new VBuffer<T>[slots];
+        private VBuffer<T>[] _values = new VBuffer<T>[slots];
         private VBuffer<T> _scratch;
+
+        public override void EnsureCapacity(int slots)
+        {
+            if (_values.Length < slots)
+                Array.Resize(ref _values, Math.Max(slots, 2 * _values.Length));
+        }
 
         public override void Load(int slot)
         {

@@ -75,7 +75,7 @@ public static class ModelRegistry
                 Assembly assembly = Assembly.Load(new AssemblyName(name));
                 RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
             }
-            catch (FileNotFoundException)
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
             {
                 // Not deployed with this app: its ids stay unknown.
             }

@@ -71,6 +71,88 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
         }
     }
 
+    /// <summary>Explains the first row of <paramref name="data"/> (already through the upstream transforms) by occlusion.</summary>
+    internal TokenExplanation Explain(IDataView data)
+    {
+        var column = _features.Check(data.Schema);
+        string[]? names = null;
+        if (_features.IsKey && column.HasKeyValues(TextDataViewType.Instance))
+        {
+            VBuffer<ReadOnlyMemory<char>> values = default;
+            column.GetKeyValues(ref values);
+            names = values.DenseValues().Select(v => v.ToString()).ToArray();
+        }
+        int[] tokens;
+        float[] steps;
+        using (var cursor = data.GetRowCursor([column]))
+        {
+            if (!cursor.MoveNext()) throw new ArgumentException("There is no row to explain.", nameof(data));
+            var reader = _features.CreateReader(cursor, column);
+            tokens = _features.IsKey ? reader.ReadTokens(0).ToArray() : [];
+            steps = _features.IsKey ? [] : reader.ReadSteps(0).ToArray();
+        }
+        var model = _model.Clone();
+        model.Eval();
+        var batch = new SequenceBatch();
+        var logits = new float[_model.Options.OutputSize];
+        int length = _features.IsKey ? tokens.Length : steps.Length / _features.StepSize;
+        int? explainedClass = null;
+
+        float Score()
+        {
+            if (_features.IsKey)
+            {
+                batch.ResetTokens(1, tokens.Length);
+                tokens.CopyTo(batch.Tokens);
+            }
+            else
+            {
+                batch.ResetValues(1, length, _features.StepSize);
+                steps.CopyTo(batch.Values);
+            }
+            batch.Seal();
+            model.Forward(batch).Span.CopyTo(logits);
+            switch (Task)
+            {
+                case RecurrentTask.BinaryClassification:
+                    return logits[1] - logits[0];
+                case RecurrentTask.MulticlassClassification:
+                    if (explainedClass is null)
+                    {
+                        int arg = 0;
+                        for (int c = 1; c < logits.Length; c++) if (logits[c] > logits[arg]) arg = c;
+                        explainedClass = arg;
+                    }
+                    var logProbabilities = new float[logits.Length];
+                    Rnn.Core.Layers.Activations.LogSoftmax(logits, logits.Length, logProbabilities);
+                    return logProbabilities[explainedClass.Value];
+                default:
+                    return logits[0];
+            }
+        }
+
+        float full = Score();
+        var contributions = new TokenContribution[length];
+        for (int t = 0; t < length; t++)
+        {
+            float saved = 0;
+            if (_features.IsKey) { saved = tokens[t]; tokens[t] = 0; }
+            var savedStep = _features.IsKey ? [] : steps.AsSpan(t * _features.StepSize, _features.StepSize).ToArray();
+            if (!_features.IsKey) steps.AsSpan(t * _features.StepSize, _features.StepSize).Clear();
+            float occluded = Score();
+            if (_features.IsKey) tokens[t] = (int)saved;
+            else savedStep.CopyTo(steps.AsSpan(t * _features.StepSize));
+            string text = !_features.IsKey ? $"step {t}"
+                : tokens[t] == 0 ? "<missing>"
+                : names is not null && tokens[t] - 1 < names.Length ? names[tokens[t] - 1] : $"key {tokens[t]}";
+            contributions[t] = new TokenContribution(t, text, full - occluded);
+        }
+        if (_features.IsKey) Array.Clear(tokens);
+        else Array.Clear(steps);
+        float baseline = Score();
+        return new TokenExplanation(full, baseline, contributions, explainedClass);
+    }
+
     /// <inheritdoc/>
     protected internal override Mapper Bind(DataViewSchema inputSchema) => new ScoringMapper(this, inputSchema);
 
@@ -85,7 +167,7 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
         ctx.SetVersionInfo(TypeId, FormatVersion);
         var o = _model.Options;
         ctx.WriteSettings(new Settings(Task, _features, new ModelSettings(o.Cell, o.Nonlinearity, o.VocabularySize, o.EmbeddingSize,
-            o.InputSize, o.HiddenSize, o.NumLayers, o.Bidirectional, o.Dropout, o.EmbeddingDropout, o.Pooling, o.OutputSize, o.Seed), _labelKeyValues));
+            o.InputSize, o.HiddenSize, o.NumLayers, o.Bidirectional, o.Dropout, o.EmbeddingDropout, o.Pooling, o.OutputSize, o.Seed, o.PaddingIndex, o.TokenDropout), _labelKeyValues));
         ctx.WriteTensors("weights", _model.Parameters.ToDictionary(p => p.Key, p => p.Value.Value));
     }
 
@@ -107,12 +189,14 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
             "the feature settings do not match the network");
         int expectedOutputs = s.Task switch { RecurrentTask.BinaryClassification => 2, RecurrentTask.Regression => 1, _ => m.OutputSize };
         ctx.Check(m.OutputSize == expectedOutputs, $"the network has {m.OutputSize} outputs, the task needs {expectedOutputs}");
+        ctx.Check(m.PaddingIndex is null || (m.PaddingIndex >= 0 && m.PaddingIndex < m.VocabularySize), "the padding index is outside the vocabulary");
         ctx.Check(s.LabelKeyValues is null || s.LabelKeyValues.Length == m.OutputSize, "the label key values do not match the classes");
         var model = new SequenceModel(new SequenceModelOptions
         {
             Cell = m.Cell, Nonlinearity = m.Nonlinearity, VocabularySize = m.VocabularySize, EmbeddingSize = m.EmbeddingSize,
             InputSize = m.InputSize, HiddenSize = m.HiddenSize, NumLayers = m.NumLayers, Bidirectional = m.Bidirectional,
             Dropout = m.Dropout, EmbeddingDropout = m.EmbeddingDropout, Pooling = m.Pooling, OutputSize = m.OutputSize, Seed = m.Seed,
+            PaddingIndex = m.PaddingIndex, TokenDropout = m.TokenDropout is >= 0f and < 1f ? m.TokenDropout : 0f,
         });
         var weights = ctx.ReadTensors("weights");
         foreach (var (name, p) in model.Parameters)
@@ -138,7 +222,8 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
     internal static void Register() => ModelRegistry.Register(TypeId, FormatVersion, Load);
 
     internal sealed record ModelSettings(CellType Cell, Nonlinearity Nonlinearity, int VocabularySize, int EmbeddingSize, int InputSize,
-        int HiddenSize, int NumLayers, bool Bidirectional, float Dropout, float EmbeddingDropout, PoolingKind? Pooling, int OutputSize, int Seed);
+        int HiddenSize, int NumLayers, bool Bidirectional, float Dropout, float EmbeddingDropout, PoolingKind? Pooling, int OutputSize, int Seed,
+        int? PaddingIndex, float TokenDropout = 0f);
 
     internal sealed record Settings(RecurrentTask Task, SequenceFeatures Features, ModelSettings Model, string[]? LabelKeyValues);
 

@@ -47,6 +47,9 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
     /// <summary>What the trainer predicts.</summary>
     public RecurrentTask Task { get; }
 
+    /// <summary>How many vocabulary words the pretrained embeddings file covered in the last <see cref="Fit"/>, or null without one.</summary>
+    public (int Found, int Vocabulary)? PretrainedCoverage { get; private set; }
+
     /// <summary>The outcome of the last <see cref="Fit"/>: per-epoch losses, the epoch kept, whether it stopped early.</summary>
     public TrainingResult? LastTrainingResult { get; private set; }
 
@@ -88,6 +91,7 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         int seed = _options.Seed ?? _context.NextSeed();
         var modelOptions = ModelOptions(_options, features, outputs, seed);
         var model = new SequenceModel(modelOptions);
+        if (features.IsKey) PrepareEmbedding(model, featureColumn);
         SequenceDataset data = Task == RecurrentTask.Regression
             ? (features.IsKey ? SequenceDataset.FromTokens(tokens, valueTargets.ToArray(), 1) : SequenceDataset.FromValues(values, features.StepSize, valueTargets.ToArray(), 1))
             : (features.IsKey ? SequenceDataset.FromTokens(tokens, classTargets.ToArray()) : SequenceDataset.FromValues(values, features.StepSize, classTargets.ToArray()));
@@ -132,6 +136,27 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         return new SchemaShape(columns);
     }
 
+    private void PrepareEmbedding(SequenceModel model, DataViewSchema.Column featureColumn)
+    {
+        var embedding = model.Embedding!.Weight;
+        if (_options.PretrainedEmbeddingsPath is { } path)
+        {
+            if (!featureColumn.HasKeyValues(TextDataViewType.Instance))
+                throw new ArgumentException($"Feature column '{featureColumn.Name}' has no text key values, so pretrained word vectors cannot be aligned to it (MapValueToKey on text keeps them).");
+            VBuffer<ReadOnlyMemory<char>> keyValues = default;
+            featureColumn.GetKeyValues(ref keyValues);
+            var vocabulary = keyValues.DenseValues().Select(v => v.ToString()).ToArray();
+            // Key k (1..Count) is embedding row k; row 0 is the missing key.
+            int found = WordVectors.LoadInto(path, vocabulary, embedding.Value, rowOffset: 1);
+            PretrainedCoverage = (found, vocabulary.Length);
+        }
+        else
+        {
+            PretrainedCoverage = null;
+        }
+        embedding.RequiresGrad = !_options.FreezeEmbeddings;
+    }
+
     private static SchemaShape? KeyValuesOnly(SchemaShape.Column label) =>
         label.Annotations.TryFindColumn(AnnotationUtils.Kinds.KeyValues, out var values) ? new SchemaShape([values]) : null;
 
@@ -140,6 +165,7 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         Cell = (CellType)o.Cell,
         Nonlinearity = (Nonlinearity)o.Nonlinearity,
         VocabularySize = features.VocabularySize,
+        PaddingIndex = features.IsKey ? 0 : null,
         EmbeddingSize = o.EmbeddingSize,
         InputSize = features.StepSize,
         HiddenSize = o.HiddenSize,
@@ -147,7 +173,8 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         Bidirectional = o.Bidirectional,
         Dropout = o.Dropout,
         EmbeddingDropout = features.IsKey ? o.EmbeddingDropout : 0f,
-        Pooling = (PoolingKind)o.Pooling,
+        TokenDropout = features.IsKey ? o.TokenDropout : 0f,
+        Pooling = (PoolingKind)(o.Pooling ?? (features.IsKey ? RecurrentPooling.Mean : RecurrentPooling.Last)),
         OutputSize = outputs,
         Seed = seed,
     };
@@ -166,6 +193,7 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         Check(options.LearningRate > 0f, options.LearningRate, "LearningRate must be positive");
         Check(options.Dropout >= 0f && options.Dropout < 1f, options.Dropout, "Dropout must be in [0, 1)");
         Check(options.EmbeddingDropout >= 0f && options.EmbeddingDropout < 1f, options.EmbeddingDropout, "EmbeddingDropout must be in [0, 1)");
+        Check(options.TokenDropout >= 0f && options.TokenDropout < 1f, options.TokenDropout, "TokenDropout must be in [0, 1)");
         Check(options.ValidationFraction >= 0f && options.ValidationFraction < 1f, options.ValidationFraction, "ValidationFraction must be in [0, 1)");
         Check(options.GradientClipNorm >= 0f, options.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
         Check(options.EarlyStoppingPatience >= 0, options.EarlyStoppingPatience, "EarlyStoppingPatience must be 0 (off) or positive");

@@ -93,8 +93,27 @@ public sealed class RecurrentTrainerOptions
     /// <summary>Width of the learned token embedding (key features only). Default 64.</summary>
     public int EmbeddingSize { get; set; } = 64;
 
-    /// <summary>Dropout on the embedded tokens, in [0, 1) (key features only). Default 0.</summary>
-    public float EmbeddingDropout { get; set; }
+    /// <summary>
+    /// Dropout on the embedded tokens, in [0, 1) (key features only). Default 0.3: small text sets overfit on their rare
+    /// words without it (on yelp_labelled it lifts held-out accuracy by about 4 points).
+    /// </summary>
+    public float EmbeddingDropout { get; set; } = 0.3f;
+
+    /// <summary>
+    /// A word-vector text file (GloVe or word2vec text format: <c>word v1 ... vd</c> per line) to initialise the embedding
+    /// from, aligned to the key column's vocabulary (its key values); <see cref="EmbeddingSize"/> must equal the file's
+    /// dimension. Words the file lacks keep a random initialisation. Null for none. Default null.
+    /// </summary>
+    public string? PretrainedEmbeddingsPath { get; set; }
+
+    /// <summary>Keep the embedding fixed during training (useful with <see cref="PretrainedEmbeddingsPath"/>). Default false.</summary>
+    public bool FreezeEmbeddings { get; set; }
+
+    /// <summary>
+    /// Word dropout, in [0, 1) (key features only): during training each token is replaced by the missing key (a zero
+    /// embedding, like a word never seen) with this probability. Default 0.
+    /// </summary>
+    public float TokenDropout { get; set; }
 
     /// <summary>Features per step F of a float feature vector (T × F values, step-major). Default 1.</summary>
     public int StepSize { get; set; } = 1;
@@ -102,8 +121,12 @@ public sealed class RecurrentTrainerOptions
     /// <summary>Keep at most this many steps of each sequence (the first ones); 0 keeps all. Default 0.</summary>
     public int MaximumSequenceLength { get; set; }
 
-    /// <summary>How step outputs are pooled. Default <see cref="RecurrentPooling.Last"/>.</summary>
-    public RecurrentPooling Pooling { get; set; } = RecurrentPooling.Last;
+    /// <summary>
+    /// How step outputs are pooled; null picks by the feature column: <see cref="RecurrentPooling.Mean"/> for token keys
+    /// (every word counts), <see cref="RecurrentPooling.Last"/> for float steps (the latest state, as forecasting wants).
+    /// Default null.
+    /// </summary>
+    public RecurrentPooling? Pooling { get; set; }
 
     /// <summary>Passes over the training data. Default 10.</summary>
     public int Epochs { get; set; } = 10;
@@ -111,8 +134,8 @@ public sealed class RecurrentTrainerOptions
     /// <summary>Sequences per mini-batch (grouped by similar length). Default 32.</summary>
     public int BatchSize { get; set; } = 32;
 
-    /// <summary>Learning rate. Default 1e-3.</summary>
-    public float LearningRate { get; set; } = 1e-3f;
+    /// <summary>Learning rate. Default 3e-3.</summary>
+    public float LearningRate { get; set; } = 3e-3f;
 
     /// <summary>Optimiser. Default <see cref="RecurrentOptimizer.Adam"/>.</summary>
     public RecurrentOptimizer Optimizer { get; set; } = RecurrentOptimizer.Adam;

@@ -29,6 +29,63 @@ public enum PredictionKind
     Regression,
 }
 
+/// <summary>Helpers for scoring estimators: the columns they promise, and the class names of a key label.</summary>
+public static class ScoringSchema
+{
+    /// <summary>
+    /// The values of a key label column (its KeyValues annotation) as invariant strings, in key order; null when the
+    /// column has no key values. Pass them to <see cref="ScoringTransformerBase{TFeature}"/> as class names.
+    /// </summary>
+    public static IReadOnlyList<string>? GetClassNames(DataViewSchema.Column labelColumn) =>
+        labelColumn.HasKeyValues()
+            ? TypeDispatch.Visit(((VectorDataViewType)labelColumn.Annotations.Schema[AnnotationUtils.Kinds.KeyValues].Type).ItemType.RawType, new ClassNameReader(labelColumn))
+            : null;
+
+    private sealed class ClassNameReader(DataViewSchema.Column column) : ITypeVisitor<IReadOnlyList<string>>
+    {
+        public IReadOnlyList<string> Visit<T>()
+            where T : notnull
+        {
+            VBuffer<T> values = default;
+            column.GetKeyValues(ref values);
+            return values.DenseValues().Select(v => v switch
+            {
+                IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                _ => v.ToString() ?? "",
+            }).ToArray();
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="inputSchema"/> with the prediction columns of <paramref name="kind"/> appended; checks the feature
+    /// column exists. For multiclass, when <paramref name="labelColumnName"/> has KeyValues, PredictedLabel promises
+    /// KeyValues and Score slot names (pass the label's class names to the transformer).
+    /// </summary>
+    public static SchemaShape Append(SchemaShape inputSchema, string featureColumnName, PredictionKind kind, string? labelColumnName = null)
+    {
+        SchemaShape.Column feature = SchemaShapes.Find(inputSchema, featureColumnName);
+        bool named = labelColumnName is not null && SchemaShapes.Find(inputSchema, labelColumnName).Annotations.TryFindColumn(AnnotationUtils.Kinds.KeyValues, out _);
+        if (!feature.IsVector)
+            Throw.WrongType(feature.Name, feature.ItemType, "a vector");
+        SchemaShape.Column single = new("Score", SchemaShape.VectorKind.Scalar, NumberDataViewType.Single, false);
+        return SchemaShapes.With(inputSchema, kind switch
+        {
+            PredictionKind.BinaryClassification =>
+            [
+                single,
+                new SchemaShape.Column("Probability", SchemaShape.VectorKind.Scalar, NumberDataViewType.Single, false),
+                new SchemaShape.Column("PredictedLabel", SchemaShape.VectorKind.Scalar, BooleanDataViewType.Instance, false),
+            ],
+            PredictionKind.MulticlassClassification =>
+            [
+                new SchemaShape.Column("Score", SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false, named ? SchemaShapes.Annotations(AnnotationUtils.Kinds.SlotNames) : null),
+                new SchemaShape.Column("PredictedLabel", SchemaShape.VectorKind.Scalar, NumberDataViewType.UInt32, true, named ? SchemaShapes.Annotations(AnnotationUtils.Kinds.KeyValues) : null),
+            ],
+            _ => [single],
+        });
+    }
+}
+
 /// <summary>
 /// Base of transformers that score a vector feature column into ML.NET's Score / Probability / PredictedLabel columns.
 /// Derived classes implement <see cref="Score"/> (one row) and optionally <see cref="ScoreBatch"/> (many rows).
@@ -36,16 +93,26 @@ public enum PredictionKind
 /// <typeparam name="TFeature">The item type of the feature vector (uint for keys, float for values).</typeparam>
 public abstract class ScoringTransformerBase<TFeature> : RowToRowTransformerBase
 {
-    /// <summary>Creates a scorer of <paramref name="featureColumnName"/>; <paramref name="classCount"/> is K for multiclass.</summary>
-    protected ScoringTransformerBase(string featureColumnName, PredictionKind kind, int classCount = 0)
+    /// <summary>
+    /// Creates a scorer of <paramref name="featureColumnName"/>; <paramref name="classCount"/> is K for multiclass, and
+    /// <paramref name="classNames"/> (K names, e.g. from <see cref="ScoringSchema.GetClassNames"/> on the label) become the
+    /// KeyValues of PredictedLabel and the slot names of Score, so MapKeyToValue can turn predictions back into labels.
+    /// </summary>
+    protected ScoringTransformerBase(string featureColumnName, PredictionKind kind, int classCount = 0, IReadOnlyList<string>? classNames = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(featureColumnName);
         if (kind == PredictionKind.MulticlassClassification)
             ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        if (classNames is not null && (kind != PredictionKind.MulticlassClassification || classNames.Count != classCount))
+            throw new ArgumentException($"classNames needs one name per class ({classCount}) and a multiclass kind.", nameof(classNames));
         FeatureColumnName = featureColumnName;
         Kind = kind;
         ClassCount = kind == PredictionKind.MulticlassClassification ? classCount : 0;
+        ClassNames = classNames?.ToArray();
     }
+
+    /// <summary>The class names of a multiclass scorer (key k = ClassNames[k-1]), or null.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>The feature column read.</summary>
     public string FeatureColumnName { get; }
@@ -86,8 +153,6 @@ public abstract class ScoringTransformerBase<TFeature> : RowToRowTransformerBase
     /// <summary>The probability of a binary Score (default: the logistic sigmoid).</summary>
     protected virtual float ToProbability(float score) => 1f / (1f + MathF.Exp(-score));
 
-    /// <summary>Annotations of the multiclass PredictedLabel key (e.g. the label's KeyValues); none by default.</summary>
-    protected virtual void AddPredictedLabelAnnotations(DataViewSchema.Annotations.Builder builder) { }
 
     /// <inheritdoc/>
     protected internal sealed override Mapper Bind(DataViewSchema inputSchema) => new ScoringMapper(this, inputSchema);
@@ -113,17 +178,21 @@ public abstract class ScoringTransformerBase<TFeature> : RowToRowTransformerBase
                 ],
                 PredictionKind.MulticlassClassification =>
                 [
-                    new("Score", new VectorDataViewType(NumberDataViewType.Single, parent.ClassCount)),
-                    new("PredictedLabel", new KeyDataViewType(typeof(uint), parent.ClassCount), LabelAnnotations(parent)),
+                    new("Score", new VectorDataViewType(NumberDataViewType.Single, parent.ClassCount), ClassAnnotations(parent, AnnotationUtils.Kinds.SlotNames)),
+                    new("PredictedLabel", new KeyDataViewType(typeof(uint), parent.ClassCount), ClassAnnotations(parent, AnnotationUtils.Kinds.KeyValues)),
                 ],
                 _ => [new("Score", NumberDataViewType.Single)],
             };
         }
 
-        private static DataViewSchema.Annotations LabelAnnotations(ScoringTransformerBase<TFeature> parent)
+        private static DataViewSchema.Annotations? ClassAnnotations(ScoringTransformerBase<TFeature> parent, string kind)
         {
+            if (parent.ClassNames is null)
+                return null;
+            ReadOnlyMemory<char>[] names = parent.ClassNames.Select(n => n.AsMemory()).ToArray();
             var builder = new DataViewSchema.Annotations.Builder();
-            parent.AddPredictedLabelAnnotations(builder);
+            builder.Add(kind, new VectorDataViewType(TextDataViewType.Instance, names.Length),
+                (ref VBuffer<ReadOnlyMemory<char>> v) => RowTypeMapping.CopyDense<ReadOnlyMemory<char>>(names, ref v));
             return builder.ToAnnotations();
         }
 
@@ -133,6 +202,8 @@ public abstract class ScoringTransformerBase<TFeature> : RowToRowTransformerBase
 
         public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isActive)
         {
+            if (!Enumerable.Range(0, _added.Length).Any(isActive))
+                return new Delegate?[_added.Length];
             ValueGetter<VBuffer<TFeature>> features = input.GetGetter<VBuffer<TFeature>>(_feature);
             VBuffer<TFeature> buffer = default;
             float[] scores = new float[_parent.ScoreSize];
@@ -152,7 +223,7 @@ public abstract class ScoringTransformerBase<TFeature> : RowToRowTransformerBase
         public override Delegate?[] CreateCursorGetters(DataViewRowCursor input, IDataView source, Random? rand, Func<int, bool> isActive, IList<IDisposable> resources)
         {
             int batch = _parent.BatchSize;
-            if (batch <= 1 || rand is not null)
+            if (batch <= 1 || rand is not null || !Enumerable.Range(0, _added.Length).Any(isActive))
                 return CreateGetters(input, isActive);
             // Read ahead on a second cursor of the same source, in the same order, with only the features active.
             DataViewRowCursor ahead = source.GetRowCursor([_feature]);

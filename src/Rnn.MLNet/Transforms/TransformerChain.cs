@@ -125,11 +125,20 @@ public sealed class EstimatorChain<TLastTransformer> : IEstimator<TransformerCha
     where TLastTransformer : class, ITransformer
 {
     private readonly IEstimator<ITransformer>[] _estimators;
+    private readonly bool[] _cacheAfter;
 
     /// <summary>An empty chain.</summary>
-    public EstimatorChain() => _estimators = [];
+    public EstimatorChain()
+    {
+        _estimators = [];
+        _cacheAfter = [];
+    }
 
-    private EstimatorChain(IEstimator<ITransformer>[] estimators) => _estimators = estimators;
+    private EstimatorChain(IEstimator<ITransformer>[] estimators, bool[] cacheAfter)
+    {
+        _estimators = estimators;
+        _cacheAfter = cacheAfter;
+    }
 
     /// <summary>The steps.</summary>
     public IReadOnlyList<IEstimator<ITransformer>> Estimators => _estimators;
@@ -139,7 +148,21 @@ public sealed class EstimatorChain<TLastTransformer> : IEstimator<TransformerCha
         where TNewTrans : class, ITransformer
     {
         ArgumentNullException.ThrowIfNull(estimator);
-        return new EstimatorChain<TNewTrans>([.. _estimators, estimator]);
+        return new EstimatorChain<TNewTrans>([.. _estimators, estimator], [.. _cacheAfter, false]);
+    }
+
+    /// <summary>
+    /// Marks the data reaching the next step for caching in memory (<c>ml.Data.Cache</c>) while fitting, so a trainer's
+    /// epochs do not recompute the steps before it. The fitted chain is unchanged.
+    /// </summary>
+    public EstimatorChain<TLastTransformer> AppendCacheCheckpoint(MLContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_estimators.Length == 0)
+            return this;
+        bool[] cache = [.. _cacheAfter];
+        cache[^1] = true;
+        return new EstimatorChain<TLastTransformer>(_estimators, cache);
     }
 
     /// <inheritdoc/>
@@ -153,7 +176,11 @@ public sealed class EstimatorChain<TLastTransformer> : IEstimator<TransformerCha
         {
             fitted[i] = _estimators[i].Fit(current);
             if (i < _estimators.Length - 1)
+            {
                 current = fitted[i].Transform(current);
+                if (_cacheAfter[i])
+                    current = new CacheDataView(current);
+            }
         }
         return new TransformerChain<TLastTransformer>(fitted);
     }
@@ -180,6 +207,11 @@ public static class LearningPipelineExtensions
             ? chain.Append(estimator)
             : new EstimatorChain<ITransformer>().Append(start).Append(estimator);
     }
+
+    /// <summary>A chain of <paramref name="start"/> whose output is cached in memory while the next step fits.</summary>
+    public static EstimatorChain<TTrans> AppendCacheCheckpoint<TTrans>(this IEstimator<TTrans> start, MLContext context)
+        where TTrans : class, ITransformer =>
+        start is EstimatorChain<TTrans> chain ? chain.AppendCacheCheckpoint(context) : new EstimatorChain<ITransformer>().Append(start).AppendCacheCheckpoint(context);
 
     /// <summary>A chain of <paramref name="start"/> then <paramref name="transformer"/>.</summary>
     public static TransformerChain<TTrans> Append<TTrans>(this ITransformer start, TTrans transformer)

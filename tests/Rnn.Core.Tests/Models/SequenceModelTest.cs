@@ -81,6 +81,45 @@ public sealed class SequenceModelTest
     }
 
     [TestMethod]
+    public void Constructor_DropoutSettings_DoNotChangeInitialWeights()
+    {
+        var plain = new SequenceModel(new SequenceModelOptions { VocabularySize = 6, EmbeddingSize = 3, HiddenSize = 4, OutputSize = 2, Seed = 4 });
+        var regularised = new SequenceModel(new SequenceModelOptions
+        {
+            VocabularySize = 6, EmbeddingSize = 3, HiddenSize = 4, OutputSize = 2, Seed = 4, Dropout = 0.3f, EmbeddingDropout = 0.2f, TokenDropout = 0.4f,
+        });
+        for (int i = 0; i < plain.Parameters.Count; i++)
+            CollectionAssert.AreEqual(plain.Parameters[i].Value.Span.ToArray(), regularised.Parameters[i].Value.Span.ToArray(), plain.Parameters.NameAt(i));
+    }
+
+    [TestMethod]
+    public void Forward_TokenDropout_DropsWholeTokensInTrainingOnly()
+    {
+        var options = new SequenceModelOptions { Cell = CellType.Gru, VocabularySize = 6, EmbeddingSize = 3, HiddenSize = 4, OutputSize = 2, Seed = 4, PaddingIndex = 0 };
+        var plain = new SequenceModel(options);
+        var dropping = new SequenceModel(options with { TokenDropout = 0.5f });
+        var batch = SequenceBatch.FromTokens([[1, 2, 3, 4, 5, 1, 2, 3]]);
+        plain.Eval();
+        dropping.Eval();
+        CollectionAssert.AreEqual(plain.Forward(batch).Span.ToArray(), dropping.Forward(batch).Span.ToArray(), "no word dropout in evaluation");
+        dropping.Train();
+        var outputs = Enumerable.Range(0, 20).Select(_ => dropping.Forward(batch).Span.ToArray()).ToList();
+        Assert.IsTrue(outputs.Distinct(new ArrayComparer()).Count() > 5, "training draws a new mask every forward");
+        // A batch where every token but one is the padding id: dropping is equivalent to sequences of zero vectors and the kept
+        // token scaled by 1/(1-p) = 2. The forward output must be one of the two possible values.
+        var single = SequenceBatch.FromTokens([[0, 0, 3]]);
+        var seen = Enumerable.Range(0, 30).Select(_ => dropping.Forward(single)[0, 0]).Distinct().Count();
+        Assert.AreEqual(2, seen, "the only real token is either dropped or kept");
+    }
+
+    private sealed class ArrayComparer : IEqualityComparer<float[]>
+    {
+        public bool Equals(float[]? x, float[]? y) => x!.SequenceEqual(y!);
+
+        public int GetHashCode(float[] obj) => obj.Length == 0 ? 0 : obj[0].GetHashCode();
+    }
+
+    [TestMethod]
     public void Forward_WrongInputKind_ThrowsNamingIt()
     {
         var model = new SequenceModel(new SequenceModelOptions { VocabularySize = 5 });
