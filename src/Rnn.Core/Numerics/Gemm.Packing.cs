@@ -115,7 +115,22 @@ internal static partial class Gemm
             Scratch = Allocate(MR * NR);
         }
 
+        private float* _shared;
+        private int _sharedFloats;
+
         public static PackBuffers Current => t_current ??= new PackBuffers();
+
+        /// <summary>A buffer of at least <paramref name="floats"/> floats for a whole packed A, grown on demand.</summary>
+        public float* Shared(int floats)
+        {
+            if (floats > _sharedFloats)
+            {
+                NativeMemory.AlignedFree(_shared);
+                _sharedFloats = Math.Max(floats, 2 * _sharedFloats);
+                _shared = Allocate(_sharedFloats);
+            }
+            return _shared;
+        }
 
         private static float* Allocate(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
 
@@ -124,6 +139,7 @@ internal static partial class Gemm
             NativeMemory.AlignedFree(A);
             NativeMemory.AlignedFree(B);
             NativeMemory.AlignedFree(Scratch);
+            NativeMemory.AlignedFree(_shared);
         }
     }
 }
