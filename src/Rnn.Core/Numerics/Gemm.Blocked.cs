@@ -285,7 +285,13 @@ internal static partial class Gemm
     private static unsafe void PanelsKernel(int m, int kc, float* aPack, float* bBlock, int cols,
         float* c, int ldc, bool add, float* scratch)
     {
-        for (int j0 = 0; j0 < cols; j0 += NR)
+        int j0 = 0;
+        if (m == 1)
+        {
+            // A single row: four full panels at a time (see Kernel1x128).
+            for (; j0 + 4 * NR <= cols; j0 += 4 * NR) Kernel1x128(kc, aPack, bBlock + (nint)(j0 / NR) * kc * NR, c + j0, add);
+        }
+        for (; j0 < cols; j0 += NR)
         {
             int nr = Math.Min(NR, cols - j0);
             float* bPanel = bBlock + (nint)(j0 / NR) * kc * NR;
