@@ -34,6 +34,15 @@ internal static partial class Gemm
         {
             // A stored (K, M): the tile's rows at one p are contiguous.
             float* src = a + r0;
+            if (valid == MR && tileRows == MR)
+            {
+                for (int p = 0; p < kc; p++, src += lda, dst += MR)
+                {
+                    Vector256.Store(Vector256.Load(src), dst);
+                    Vector128.Store(Vector128.Load(src + 8), dst + 8);
+                }
+                return;
+            }
             for (int p = 0; p < kc; p++, src += lda, dst += tileRows)
             {
                 int i = 0;
@@ -95,6 +104,15 @@ internal static partial class Gemm
                 // B stored (K, N): the panel's columns at one p are contiguous.
                 float* src = b + j0;
                 float* d = dst;
+                if (valid == NR)
+                {
+                    for (int p = 0; p < kc; p++, src += ldb, d += NR)
+                    {
+                        Vector512.Store(Vector512.Load(src), d);
+                        Vector512.Store(Vector512.Load(src + 16), d + 16);
+                    }
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, src += ldb, d += NR)
                 {
                     new ReadOnlySpan<float>(src, valid).CopyTo(new Span<float>(d, valid));
