@@ -10,10 +10,11 @@ namespace Rnn.Benchmarks;
 /// product, over growing sizes (the threshold <c>Gemm.ParallelFlops</c>); (2) Simple vs Blocked for small
 /// products (the <c>PreferBlocked</c> rule). Each case alternates the contenders and reports median µs.
 /// </summary>
-internal static class GemmScan
+internal static unsafe class GemmScan
 {
     public static int Run(double secondsPerCase)
     {
+        PoolOverhead(secondsPerCase);
         Console.WriteLine("## 1 vs 2 threads (NT, B stored [n, k]); median µs, alternating");
         Console.WriteLine("| m x n x k | MFLOP | packed 1t | packed 2t | packed 2t/1t | blocked 1t | blocked 2t | blocked 2t/1t |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
@@ -53,6 +54,27 @@ internal static class GemmScan
                 $"| {m}x{n}x{k} | {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} | {(long)m * n * k} | {s * 1e6:F2} | {bl * 1e6:F2} | {bl / s:F2} |"));
         }
         return 0;
+    }
+
+    private static void EmptyPart(void* context, int part)
+    {
+    }
+
+    /// <summary>Cost of one WorkerPool dispatch with empty parts: back to back (worker spinning) and after a pause (worker asleep).</summary>
+    private static void PoolOverhead(double budget)
+    {
+        Console.WriteLine("## WorkerPool dispatch, 2 empty parts; median µs");
+        void Dispatch() => WorkerPool.Run(2, &EmptyPart, null);
+        var (hot, _) = Alternate(WithThreads(2, Dispatch), () => { }, budget);
+        var cold = new List<double>();
+        for (int i = 0; i < 200; i++)
+        {
+            Thread.Sleep(1);
+            cold.Add(TimeOne(WithThreads(2, Dispatch)));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"back to back (worker spinning): {hot * 1e6:F2} µs; after 1 ms idle (worker asleep): {SampleStats.Of(cold).Median * 1e6:F2} µs"));
+        Console.WriteLine();
     }
 
     private static (float[] A, float[] B, float[] C) Operands(int m, int n, int k)
