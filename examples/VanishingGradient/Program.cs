@@ -109,7 +109,7 @@ int stride = Math.Max(1, longest / 10);
 foreach (int t in Enumerable.Range(1, longest).Where(t => t == 1 || t % stride == 0 || t == longest))
     Console.WriteLine($"{t,-6}" + string.Concat(cells.Select(c => $"{Sci(flowAtInit[c][t - 1]),-14}{Sci(flowTrained[c][t - 1]),-14}")));
 Console.WriteLine("||dL/dh_1|| / ||dL/dh_T||: " + string.Join(", ", cells.Select(c =>
-    $"{Name(c)} {Sci(flowAtInit[c][0] / flowAtInit[c][^1])} at init, {Sci(flowTrained[c][0] / flowTrained[c][^1])} trained")));
+    $"{Name(c)} {Ratio(flowAtInit[c])} at init, {Ratio(flowTrained[c])} trained")));
 
 foreach (var (file, when, flow) in new[] { ("gradient-flow.svg", "trained", flowTrained), ("gradient-flow-init.svg", "at initialisation", flowAtInit) })
 {
@@ -126,10 +126,12 @@ var lossChart = new LineChart
 {
     Title = $"Loss per epoch at T={longest} (seed 1)", XLabel = "epoch", YLabel = "cross-entropy", Markers = epochs <= 40,
 };
-foreach (var cell in cells)
+for (int c = 0; c < cells.Length; c++)
 {
-    lossChart.Add($"{Name(cell)} train", [.. curves[cell].Select(e => e.TrainingLoss)]);
-    lossChart.Add($"{Name(cell)} held-out", [.. curves[cell].Select(e => e.ValidationLoss!.Value)]);
+    // One colour per cell: training loss solid, held-out loss dashed.
+    var cell = cells[c];
+    lossChart.Add($"{Name(cell)} train", [.. curves[cell].Select(e => e.TrainingLoss)], color: LineChart.PaletteColor(c));
+    lossChart.Add($"{Name(cell)} held-out", [.. curves[cell].Select(e => e.ValidationLoss!.Value)], dashed: true, color: LineChart.PaletteColor(c));
 }
 output.Write("loss.svg", lossChart.ToSvg());
 return 0;
@@ -165,6 +167,8 @@ static float[] HiddenGradientNorms(SequenceModel model, SequenceDataset data)
 }
 
 static string Sci(double value) => value.ToString("0.00e+00", CultureInfo.InvariantCulture);
+
+static string Ratio(float[] norms) => norms[0] > 0 ? Sci(norms[0] / norms[^1]) : "0 (h_1's gradient underflowed float)";
 
 // A log axis shows positive values only: a norm that underflowed to 0 (below float's 1e-45) is left out of the line.
 static void AddPositive(LineChart chart, string name, float[] norms, string file)
