@@ -19,10 +19,10 @@ public sealed class PredictionEngine<TSrc, TDst> : IDisposable
     private readonly DataViewRow _output;
     private readonly Action<TDst>[] _setters;
 
-    internal PredictionEngine(ITransformer transformer, bool ignoreMissingColumns)
+    internal PredictionEngine(ITransformer transformer, bool ignoreMissingColumns, DataViewSchema? inputSchema = null)
     {
         ArgumentNullException.ThrowIfNull(transformer);
-        _source = new ObjectRow<TSrc>();
+        _source = new ObjectRow<TSrc>(inputSchema);
         IRowToRowMapper mapper = transformer.GetRowToRowMapper(_source.Schema);
         DataViewSchema.Column[] needed = RowObjects.Needed<TDst>(mapper.OutputSchema, ignoreMissingColumns).ToArray();
         _output = mapper.GetRow(_source, needed);
@@ -70,19 +70,22 @@ public sealed class ThreadSafePredictionEngine<TSrc, TDst> : IDisposable
     private readonly bool _ignoreMissingColumns;
     private readonly ConcurrentBag<PredictionEngine<TSrc, TDst>> _pool = [];
 
-    internal ThreadSafePredictionEngine(ITransformer model, bool ignoreMissingColumns)
+    private readonly DataViewSchema? _inputSchema;
+
+    internal ThreadSafePredictionEngine(ITransformer model, bool ignoreMissingColumns, DataViewSchema? inputSchema)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
         _ignoreMissingColumns = ignoreMissingColumns;
-        _pool.Add(new PredictionEngine<TSrc, TDst>(model, ignoreMissingColumns)); // fail early on a schema mismatch
+        _inputSchema = inputSchema;
+        _pool.Add(new PredictionEngine<TSrc, TDst>(model, ignoreMissingColumns, inputSchema)); // fail early on a schema mismatch
     }
 
     /// <summary>Predicts for <paramref name="example"/>; safe to call concurrently.</summary>
     public TDst Predict(TSrc example)
     {
         if (!_pool.TryTake(out PredictionEngine<TSrc, TDst>? engine))
-            engine = new PredictionEngine<TSrc, TDst>(_model, _ignoreMissingColumns);
+            engine = new PredictionEngine<TSrc, TDst>(_model, _ignoreMissingColumns, _inputSchema);
         try
         {
             return engine.Predict(example);
@@ -101,7 +104,11 @@ public sealed class ThreadSafePredictionEngine<TSrc, TDst> : IDisposable
     }
 }
 
-/// <summary>A one-row source whose values come from a settable object; moving to a new object advances <see cref="Position"/>.</summary>
+/// <summary>
+/// A one-row source whose values come from a settable object; moving to a new object advances <see cref="Position"/>.
+/// With a <c>schemaHint</c> (the model's saved input schema), a member typed less precisely than the model expects takes
+/// the model's type: a variable vector becomes the known-size vector (its length is checked per call), a number the key.
+/// </summary>
 internal sealed class ObjectRow<TRow> : DataViewRow
     where TRow : class
 {
@@ -109,14 +116,50 @@ internal sealed class ObjectRow<TRow> : DataViewRow
     private TRow? _current;
     private long _position = -1;
 
-    public ObjectRow()
+    public ObjectRow(DataViewSchema? schemaHint = null)
     {
         MemberColumn<TRow>[] members = RowTypeMapping.Columns<TRow>(forWriting: false);
         var builder = new DataViewSchema.Builder();
-        foreach (MemberColumn<TRow> m in members)
-            builder.AddColumn(m.Name, m.Type);
+        _getters = new Delegate[members.Length];
+        for (int i = 0; i < members.Length; i++)
+        {
+            MemberColumn<TRow> m = members[i];
+            DataViewType type = m.Type;
+            _getters[i] = m.MakeGetter(Current);
+            if (schemaHint?.GetColumnOrNull(m.Name) is { } hint && IsRefinement(m.Type, hint.Type))
+            {
+                type = hint.Type;
+                if (type is Data.VectorDataViewType { IsKnownSize: true } v)
+                    _getters[i] = TypeDispatch.Visit(v.ItemType.RawType, new SizeChecked(_getters[i], m.Name, v.Size));
+            }
+            builder.AddColumn(m.Name, type);
+        }
         Schema = builder.ToSchema();
-        _getters = members.Select(m => m.MakeGetter(Current)).ToArray();
+    }
+
+    /// <summary>Whether <paramref name="hint"/> is <paramref name="member"/> with a known size or a key where the member has neither.</summary>
+    private static bool IsRefinement(DataViewType member, DataViewType hint)
+    {
+        if (member.Equals(hint) || member.RawType != hint.RawType)
+            return false;
+        if (member is Data.VectorDataViewType mv && hint is Data.VectorDataViewType hv)
+            return (mv.Size == hv.Size || !mv.IsKnownSize) && (mv.ItemType.Equals(hv.ItemType) || IsRefinement(mv.ItemType, hv.ItemType));
+        return member is Data.NumberDataViewType && hint is Data.KeyDataViewType;
+    }
+
+    private sealed class SizeChecked(Delegate inner, string name, int size) : ITypeVisitor<Delegate>
+    {
+        public Delegate Visit<T>()
+            where T : notnull
+        {
+            var get = (ValueGetter<Data.VBuffer<T>>)inner;
+            return (ValueGetter<Data.VBuffer<T>>)((ref Data.VBuffer<T> v) =>
+            {
+                get(ref v);
+                if (v.Length != size)
+                    throw new ArgumentException($"Column '{name}' has {v.Length} values, the model expects {size}.");
+            });
+        }
     }
 
     public override DataViewSchema Schema { get; }

@@ -107,7 +107,7 @@ public sealed class TokenizingByCharactersEstimator : TrivialEstimator<Tokenizin
         SchemaShapes.MapPairs(inputSchema, Transformer.ColumnPairs, c =>
         {
             TextShapes.RequireText(c);
-            return new SchemaShape.Column(c.Name, SchemaShape.VectorKind.VariableVector, TokenizingByCharactersTransformer.KeyType, true, SchemaShapes.Annotations(AnnotationUtils.Kinds.KeyValues));
+            return new SchemaShape.Column(c.Name, SchemaShape.VectorKind.VariableVector, NumberDataViewType.UInt16, true, SchemaShapes.Annotations(AnnotationUtils.Kinds.KeyValues));
         });
 }
 

@@ -119,6 +119,28 @@ public sealed class PredictionEngineTest
         public uint[] Tokens { get; set; } = [];
     }
 
+    internal sealed class LooseInput
+    {
+        public float[] Features { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void CreatePredictionEngine_InputSchema_GivesLooseMemberTheModelsVectorSize()
+    {
+        var ml = new MLContext();
+        using var stream = new MemoryStream();
+        ml.Model.Save(Model(), ScoringTransformerBaseTest.Blobs(2).Schema, stream);
+        stream.Position = 0;
+        ITransformer loaded = ml.Model.Load(stream, out DataViewSchema inputSchema);
+        Assert.ThrowsExactly<ArgumentException>(() => ml.Model.CreatePredictionEngine<LooseInput, Output>(loaded));
+
+        using var engine = ml.Model.CreatePredictionEngine<LooseInput, Output>(loaded, inputSchema);
+
+        Assert.IsTrue(engine.Predict(new LooseInput { Features = [2, 2] }).PredictedLabel);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => engine.Predict(new LooseInput { Features = [2, 2, 2] }));
+        StringAssert.Contains(e.Message, "Column 'Features' has 3 values, the model expects 2");
+    }
+
     [TestMethod]
     public void CreatePredictionEngine_MissingInputColumn_ThrowsNamingIt()
     {
