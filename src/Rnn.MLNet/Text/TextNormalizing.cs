@@ -114,6 +114,12 @@ internal static class TextShapes
         return c;
     }
 
+    public static void RequireScalarText(SchemaShape.Column c)
+    {
+        if (c.ItemType is not TextDataViewType || c.IsVector)
+            throw new ArgumentException($"Column '{c.Name}' is {c}, expected String (text).");
+    }
+
     public static void RequireText(DataViewSchema.Column c)
     {
         if (Columns.ItemType(c.Type) is not TextDataViewType)

@@ -17,7 +17,7 @@ public sealed class WordTokenizingEstimator : TrivialEstimator<WordTokenizingTra
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
         SchemaShapes.MapPairs(inputSchema, Transformer.ColumnPairs, c =>
         {
-            TextShapes.RequireText(c);
+            TextShapes.RequireScalarText(c);
             return new SchemaShape.Column(c.Name, SchemaShape.VectorKind.VariableVector, TextDataViewType.Instance, false);
         });
 }
@@ -106,7 +106,7 @@ public sealed class TokenizingByCharactersEstimator : TrivialEstimator<Tokenizin
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
         SchemaShapes.MapPairs(inputSchema, Transformer.ColumnPairs, c =>
         {
-            TextShapes.RequireText(c);
+            TextShapes.RequireScalarText(c);
             return new SchemaShape.Column(c.Name, SchemaShape.VectorKind.VariableVector, NumberDataViewType.UInt16, true, SchemaShapes.Annotations(AnnotationUtils.Kinds.KeyValues));
         });
 }
