@@ -186,7 +186,10 @@ internal static class Evaluators
         }
         if (rows == 0)
             throw new InvalidOperationException($"Cannot evaluate: the data view has no rows with a label in '{label}'.");
-        var confusion = new ConfusionMatrix(counts, Enumerable.Range(0, k).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(), isBinary: false);
+        string[] names = ScoringSchema.GetClassNames(labelColumn) is { } known && known.Count == k
+            ? [.. known]
+            : Enumerable.Range(0, k).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var confusion = new ConfusionMatrix(counts, names, isBinary: false);
         double macro = Enumerable.Range(0, k).Where(c => classRows[c] > 0).Average(c => confusion.PerClassRecall[c]);
         double priorLoss = -classRows.Where(n => n > 0).Sum(n => n / rows * Math.Log(n / rows));
         double logLoss = loss / rows;
