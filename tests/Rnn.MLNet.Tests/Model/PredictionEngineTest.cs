@@ -86,11 +86,13 @@ public sealed class PredictionEngineTest
         var output = new Output();
         engine.Predict(input, ref output);
 
+        const int calls = 5000;
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        for (int i = 0; i < calls; i++)
             engine.Predict(input, ref output);
 
-        Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Less than one byte per call: no per-call allocation (a one-time runtime allocation would not fail the test).
+        Assert.IsLessThan(calls, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [TestMethod]
@@ -106,11 +108,12 @@ public sealed class PredictionEngineTest
         var output = new TokenOutput { Tokens = new uint[3] };
         engine.Predict(input, ref output);
 
+        const int calls = 5000;
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        for (int i = 0; i < calls; i++)
             engine.Predict(input, ref output);
 
-        Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.IsLessThan(calls, GC.GetAllocatedBytesForCurrentThread() - before);
         CollectionAssert.AreEqual(new uint[] { 1, 3, 2 }, output.Tokens);
     }
 
