@@ -38,7 +38,7 @@ public sealed class BagOfWordsLogisticRegressionTrainer : IEstimator<BagOfWordsP
         var spec = SequenceFeatures.FromSchema(input.Schema, _features, 1, 0);
         if (!spec.IsKey) throw new ArgumentException($"Feature column '{_features}' must be a vector of keys (token ids) for a bag of words.", nameof(input));
         var labelColumn = SequenceFeatures.FindColumn(input.Schema, _label, "label");
-        var labels = LabelReader.Create(RecurrentTask.BinaryClassification, labelColumn);
+        var labels = TrainingLabelReader.Create(RecurrentTask.BinaryClassification, labelColumn);
         var featureColumn = input.Schema[_features];
 
         var dictionary = new Dictionary<long, int>();
