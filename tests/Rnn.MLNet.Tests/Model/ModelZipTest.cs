@@ -251,7 +251,7 @@ public sealed class ModelZipTest
 
         var e = Assert.ThrowsExactly<InvalidDataException>(() => Load(zip));
 
-        StringAssert.Contains(e.Message, "tensor 'centroids' declares shape [2000000000, 2000000000]");
+        StringAssert.Contains(e.Message, "tensor 'centroids': the element count of shape [2000000000, 2000000000]");
         Assert.IsLessThan(64L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
@@ -265,7 +265,7 @@ public sealed class ModelZipTest
         });
 
         var e = Assert.ThrowsExactly<InvalidDataException>(() => Load(zip));
-        StringAssert.Contains(e.Message, "safetensors header declares");
+        StringAssert.Contains(e.Message, "header length 9223372036854775807 exceeds");
     }
 
     [TestMethod]
