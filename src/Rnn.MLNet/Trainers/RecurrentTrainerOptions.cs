@@ -156,6 +156,14 @@ public sealed class RecurrentTrainerOptions
     /// <summary>Per-class loss weights for classification ([2] for binary: negative, positive), or null. Default null.</summary>
     public float[]? ClassWeights { get; set; }
 
+    /// <summary>
+    /// Read every row into memory once (fast epochs, full shuffles, a validation part possible). False streams the data
+    /// view afresh every epoch through a bounded shuffle pool and holds only a few hundred sequences at a time, so a file
+    /// larger than memory (<c>LoadFromTextFile</c> streams it) can be trained on; <see cref="ValidationFraction"/> must
+    /// then be 0. Default true.
+    /// </summary>
+    public bool CacheData { get; set; } = true;
+
     /// <summary>Seed of initialisation, shuffling and dropout; null takes the next seed of the <see cref="MLContext"/>. Default null.</summary>
     public int? Seed { get; set; }
 

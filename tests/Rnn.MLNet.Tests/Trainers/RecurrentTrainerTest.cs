@@ -61,6 +61,36 @@ public sealed class RecurrentTrainerTest
     }
 
     [TestMethod]
+    public void Fit_StreamingWithoutCache_LearnsFromChunksOfTheView()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test, _) = Split(ml);
+        var trainer = ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
+        {
+            FeatureColumnName = "Tokens", Cell = RecurrentCellType.Gru, EmbeddingSize = 32, HiddenSize = 32, Epochs = 12,
+            LearningRate = 5e-3f, Seed = 3, CacheData = false, BatchSize = 4,   // chunks of 4 × 32 = 128 rows: several per epoch
+        });
+        var model = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
+            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000))
+            .Append(trainer).Fit(train);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(test));
+        Assert.IsTrue(metrics.Accuracy >= 0.85, $"accuracy {metrics.Accuracy:F3}");
+        Assert.AreEqual(12, trainer.LastTrainingResult!.Epochs.Count);
+        Assert.IsTrue(trainer.LastTrainingResult.Epochs[^1].TrainingLoss < trainer.LastTrainingResult.Epochs[0].TrainingLoss);
+    }
+
+    [TestMethod]
+    public void Fit_StreamingWithValidation_Throws()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new Steps { Features = [1f], Label = 1f } });
+        var ex = Assert.ThrowsExactly<ArgumentException>(() =>
+            ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions { CacheData = false, ValidationFraction = 0.2f }).Fit(data));
+        StringAssert.Contains(ex.Message, "CacheData");
+    }
+
+    [TestMethod]
     public void SaveLoad_FreshContext_PredictsBitIdentically()
     {
         var ml = new MLContext(seed: 2);
