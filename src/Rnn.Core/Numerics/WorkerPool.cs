@@ -5,30 +5,39 @@ namespace Rnn.Core.Numerics;
 /// <summary>
 /// A tiny persistent fork-join pool for kernels too short for <see cref="Parallel.For(int, int, Action{int})"/>
 /// (which costs ~5–20 µs per call): <see cref="Environment.ProcessorCount"/> − 1 dedicated background threads
-/// plus the calling thread. A dispatch allocates nothing and costs about a microsecond when the workers are
-/// spinning; an idle worker spins for <see cref="SpinMicroseconds"/> after its last part, then blocks on a
-/// semaphore (so it does not steal a core from other work between training steps).
+/// plus the calling thread. A dispatch allocates nothing and costs about a microsecond when a worker is
+/// spinning; an idle worker spins for <see cref="SpinMicroseconds"/> after its last job, then blocks (so it does
+/// not steal a core from other work between training steps).
 /// </summary>
 /// <remarks>
-/// <para><c>Run(parts, work, context)</c> calls <c>work(context, i)</c> once for every i in [0, parts): the
-/// caller runs part 0 (and every participant-count-th part after it), worker w runs part w, … The call returns
-/// when every part is done, so <c>context</c> may point to the caller's stack (pinned spans, a job struct).</para>
+/// <para><c>Run(parts, work, context)</c> calls <c>work(context, i)</c> exactly once for every i in [0, parts) and
+/// returns when all are done, so <c>context</c> may point to the caller's stack (pinned spans, a job struct).
+/// Parts are claimed one at a time from a shared counter by the caller and the woken workers: a worker that is
+/// late (descheduled on a busy machine) simply claims nothing, and the caller does the work itself — the call
+/// never waits for a worker that has not started a part. Several parts per thread balance better.</para>
 /// <para>One job at a time: a call made while another is in flight (another thread, or a nested call from inside
 /// a part) runs all its parts inline on its own thread. Parts must not throw (an exception on a worker ends the
 /// process).</para>
+/// <para>The claim counter holds (job id &lt;&lt; 32 | next part). A job is published as: counter ← (id, Closed),
+/// fields written, counter ← (id, 0). A worker reads the counter, then the fields, then claims with a
+/// compare-exchange on the value it read; the claim fails if a newer job was published meanwhile, so it never runs
+/// a part with another job's fields.</para>
 /// </remarks>
 internal static unsafe class WorkerPool
 {
+    private const uint Closed = uint.MaxValue;
+
     private static readonly Worker[] s_workers = CreateWorkers();
     private static int s_busy;
-    private static int s_remaining;
+    private static long s_claim = Closed;
+    private static int s_done;
+    private static uint s_jobId;
     private static delegate*<void*, int, void> s_work;
     private static void* s_context;
     private static int s_parts;
-    private static int s_participants;
 
-    /// <summary>How long an idle worker spins before it blocks (default 50 µs). 0 blocks immediately.</summary>
-    public static int SpinMicroseconds { get; set; } = 50;
+    /// <summary>How long an idle worker spins before it blocks (default 100 µs). 0 blocks almost at once.</summary>
+    public static int SpinMicroseconds { get; set; } = 100;
 
     /// <summary>Threads a job can use now: the caller plus the workers, capped by <see cref="Parallelism.MaxThreads"/>.</summary>
     public static int Threads => Math.Min(s_workers.Length + 1, Parallelism.MaxThreads);
@@ -39,26 +48,56 @@ internal static unsafe class WorkerPool
     /// <param name="context">Passed to every part unchanged.</param>
     public static void Run(int parts, delegate*<void*, int, void> work, void* context)
     {
-        int participants = Math.Min(parts, Threads);
-        if (participants <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        int helpers = Math.Min(parts, Threads) - 1;
+        if (helpers <= 0 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
             for (int i = 0; i < parts; i++) work(context, i);
             return;
         }
+        long id = ++s_jobId;
+        Interlocked.Exchange(ref s_claim, id << 32 | Closed);
         s_work = work;
         s_context = context;
         s_parts = parts;
-        s_participants = participants;
-        Volatile.Write(ref s_remaining, participants - 1);
-        for (int w = 0; w < participants - 1; w++) s_workers[w].Start();
+        Volatile.Write(ref s_done, 0);
+        Interlocked.Exchange(ref s_claim, id << 32);
+        for (int w = 0; w < helpers; w++) s_workers[w].Wake();
 
-        for (int i = 0; i < parts; i += participants) work(context, i);
-
+        int mine = 0;
+        while (true)
+        {
+            long claimed = Interlocked.Increment(ref s_claim) - 1;
+            int part = (int)(uint)claimed;
+            if (part >= parts) break;
+            work(context, part);
+            mine++;
+        }
+        // Every part is claimed; wait only for the ones a worker is still running.
+        int done = Interlocked.Add(ref s_done, mine);
         var spinner = new SpinWait();
-        while (Volatile.Read(ref s_remaining) != 0) spinner.SpinOnce(sleep1Threshold: -1);
-        s_work = null;
-        s_context = null;
+        while (done != parts)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            done = Volatile.Read(ref s_done);
+        }
         Volatile.Write(ref s_busy, 0);
+    }
+
+    /// <summary>A worker's turn: claims and runs parts of the current job until none is left.</summary>
+    private static void Help()
+    {
+        while (true)
+        {
+            long seen = Volatile.Read(ref s_claim);
+            uint part = (uint)seen;
+            if (part == Closed) return;
+            var work = s_work;
+            void* context = s_context;
+            if (part >= (uint)Volatile.Read(ref s_parts)) return;
+            if (Interlocked.CompareExchange(ref s_claim, seen + 1, seen) != seen) continue;
+            work(context, (int)part);
+            Interlocked.Increment(ref s_done);
+        }
     }
 
     private static Worker[] CreateWorkers()
@@ -69,46 +108,25 @@ internal static unsafe class WorkerPool
         return workers;
     }
 
-    /// <summary>One dedicated thread: waits for a ticket, runs its parts, counts itself done.</summary>
+    /// <summary>One dedicated thread: waits for a wake-up ticket, helps with the current job, spins, then sleeps.</summary>
     private sealed class Worker
     {
-        private readonly int _index;
         private readonly object _gate = new();
-        private bool _signalled;
         private long _ticket;
         private int _sleeping;
+        private bool _signalled;
 
         public Worker(int index)
         {
-            _index = index;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"Rnn.WorkerPool {index}" };
             thread.Start();
         }
 
-        /// <summary>Called by the dispatcher after it published the job.</summary>
-        public void Start()
+        /// <summary>Called by the dispatcher after it published a job.</summary>
+        public void Wake()
         {
             Interlocked.Increment(ref _ticket);
-            if (Interlocked.Exchange(ref _sleeping, 0) == 1) Wake();
-        }
-
-        // An auto-reset event built on a monitor: Wake sets it, Sleep waits for it and clears it.
-        private void Wake()
-        {
-            lock (_gate)
-            {
-                _signalled = true;
-                Monitor.Pulse(_gate);
-            }
-        }
-
-        private void Sleep()
-        {
-            lock (_gate)
-            {
-                while (!_signalled) Monitor.Wait(_gate);
-                _signalled = false;
-            }
+            if (Interlocked.Exchange(ref _sleeping, 0) == 1) Signal();
         }
 
         private void Loop()
@@ -118,11 +136,7 @@ internal static unsafe class WorkerPool
             {
                 WaitForTicket(seen);
                 seen = Volatile.Read(ref _ticket);
-                int parts = s_parts, step = s_participants;
-                var work = s_work;
-                void* context = s_context;
-                for (int i = _index; i < parts; i += step) work(context, i);
-                Interlocked.Decrement(ref s_remaining);
+                Help();
             }
         }
 
@@ -140,12 +154,31 @@ internal static unsafe class WorkerPool
                 Interlocked.Exchange(ref _sleeping, 1);
                 if (Volatile.Read(ref _ticket) != seen)
                 {
-                    // A ticket came in meanwhile: undo the sleep flag, or consume the wake-up it already sent.
+                    // A ticket came in meanwhile: undo the sleep flag, or consume the signal it already sent.
                     if (Interlocked.Exchange(ref _sleeping, 0) == 0) Sleep();
                     return;
                 }
                 Sleep();
                 return;
+            }
+        }
+
+        // An auto-reset event built on a monitor: Signal sets it, Sleep waits for it and clears it.
+        private void Signal()
+        {
+            lock (_gate)
+            {
+                _signalled = true;
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        private void Sleep()
+        {
+            lock (_gate)
+            {
+                while (!_signalled) Monitor.Wait(_gate);
+                _signalled = false;
             }
         }
     }

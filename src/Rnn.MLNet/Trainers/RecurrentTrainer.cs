@@ -59,7 +59,7 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         ArgumentNullException.ThrowIfNull(input);
         var features = SequenceFeatures.FromSchema(input.Schema, _options.FeatureColumnName, _options.StepSize, _options.MaximumSequenceLength);
         var labelColumn = SequenceFeatures.FindColumn(input.Schema, _options.LabelColumnName, "label");
-        var labels = LabelReader.Create(Task, labelColumn);
+        var labels = TrainingLabelReader.Create(Task, labelColumn);
         var featureColumn = input.Schema[_options.FeatureColumnName];
 
         var tokens = new List<int[]>();

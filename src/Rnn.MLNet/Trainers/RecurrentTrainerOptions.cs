@@ -111,9 +111,10 @@ public sealed class RecurrentTrainerOptions
 
     /// <summary>
     /// Word dropout, in [0, 1) (key features only): during training each token is replaced by the missing key (a zero
-    /// embedding, like a word never seen) with this probability. Default 0.
+    /// embedding, like a word never seen) with this probability. Default 0.2 (with <see cref="EmbeddingDropout"/> 0.3 the
+    /// best of the settings tried on yelp_labelled over 10 splits).
     /// </summary>
-    public float TokenDropout { get; set; }
+    public float TokenDropout { get; set; } = 0.2f;
 
     /// <summary>Features per step F of a float feature vector (T × F values, step-major). Default 1.</summary>
     public int StepSize { get; set; } = 1;

@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Rnn.Core.Internals;
+using Rnn.Core.Layers;
+using Rnn.Core.Losses;
+using Rnn.Core.Models;
+using Rnn.Core.Optimizers;
+
+namespace Rnn.Core.Training;
+
+// N = tokens, B = streams (batch), S = steps per stream, T = steps per chunk, V = vocabulary, L = layers, H = hidden.
+
+/// <summary>
+/// Trains a many-to-many <see cref="SequenceModel"/> (token input, a head at every step) as a language model over one
+/// token stream, with truncated backpropagation through time: next-token cross-entropy at every position.
+/// </summary>
+/// <remarks>
+/// <para>Streams (PyTorch's word_language_model <c>batchify</c>, karpathy's char-rnn): the last
+/// <see cref="LanguageModelOptions.ValidationFraction"/> of the tokens is the validation part; the rest is cut into B
+/// contiguous streams of S = ⌊(N_train − 1) / B⌋ inputs each, stream b reading tokens <c>[b·S, b·S + S]</c>
+/// (inputs <c>[b·S, b·S + S)</c>, targets shifted by one). The streams advance together in chunks of T steps, so chunk k
+/// of stream b continues chunk k − 1 of the same stream.</para>
+/// <para>Per chunk: x [B, T] → logits [B, T, V]; loss = mean over the B·T positions of −log softmax(logits)[target]
+/// (nats per token); backward through the chunk only; clip the global gradient norm; one optimiser step.</para>
+/// <para>State: the final state of chunk k (h, and c for an LSTM, [L, B, H]) is copied in as the initial state of chunk k + 1
+/// — carried forward but detached, as PyTorch's <c>hidden = repackage_hidden(hidden)</c>: the gradient stops at the chunk
+/// boundary. The state is zero at the start of every epoch and of the validation pass.</para>
+/// <para>Validation runs the same streams over the validation part in evaluation mode with the state carried through.</para>
+/// <para>A training step allocates nothing: the batch, targets, gradient and state buffers are reused.</para>
+/// </remarks>
+public static class LanguageModelTrainer
+{
+    /// <summary>Trains <paramref name="model"/> in place on <paramref name="tokens"/>.</summary>
+    /// <param name="model">A unidirectional model with an embedding (token input) and a head at every step (no pooling), O = V.</param>
+    /// <param name="tokens">The corpus as token ids, each in 0..V−1; at least two tokens must remain for training.</param>
+    /// <param name="options">How to train.</param>
+    /// <param name="cancellationToken">Stops training at the next chunk boundary (as the time budget does).</param>
+    /// <exception cref="ArgumentException">The model, tokens and options do not fit together; the message says how.</exception>
+    public static LanguageModelResult Fit(SequenceModel model, ReadOnlySpan<int> tokens, LanguageModelOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(model, tokens, options);
+        int held = (int)(tokens.Length * (double)options.ValidationFraction);
+        ReadOnlySpan<int> train = tokens[..^held], validation = tokens[^held..];
+        if (train.Length < 2)
+            ThrowHelper.ThrowArgument(nameof(tokens), $"the training part holds {train.Length} token(s) after holding out {held} for validation; at least 2 are needed");
+
+        var streams = new Streams(train, options.BatchSize, options.SequenceLength);
+        var optimizer = CreateOptimizer(model, options);
+        var parameters = model.Parameters.Values.Where(p => p.RequiresGrad).ToArray();
+        var step = new StepBuffers(model, streams.Batch, streams.Steps);
+        var history = new List<LanguageModelEpoch>();
+        var clock = Stopwatch.StartNew();
+        TimeSpan budget = options.TimeBudget ?? TimeSpan.MaxValue;
+        TimeSpan trainingTime = TimeSpan.Zero;
+        long tokensTrained = 0;
+        bool stoppedByBudget = false;
+
+        model.Train();
+        for (int epoch = 1; epoch <= options.Epochs && !stoppedByBudget; epoch++)
+        {
+            var epochStart = clock.Elapsed;
+            double lossSum = 0;
+            long epochTokens = 0;
+            float gradNorm = 0;
+            int chunk = 0;
+            step.HasState = false;
+            for (; chunk < streams.Chunks; chunk++)
+            {
+                var chunkStart = clock.Elapsed;
+                int positions = streams.Fill(chunk, step.Batch, step.Targets);
+                optimizer.ZeroGrad();
+                Tensor logits = model.Forward(step.Batch, step.HasState && options.CarryState ? step.State : null);
+                step.CarryFinalState();
+                step.LogitsGrad.Resize(logits.Shape);
+                double loss = CrossEntropyLoss.Forward(logits.Span, logits.Size(2), step.Targets.AsSpan(0, positions), step.LogitsGrad.Span);
+                model.Backward(step.LogitsGrad);
+                gradNorm = ClipGradNorm(parameters, options.GradientClipNorm);
+                optimizer.Step();
+
+                lossSum += loss * positions;
+                epochTokens += positions;
+                tokensTrained += positions;
+                trainingTime += clock.Elapsed - chunkStart;
+                bool outOfTime = clock.Elapsed >= budget || cancellationToken.IsCancellationRequested;
+                options.Progress?.Invoke(new LanguageModelProgress(epoch, chunk + 1, streams.Chunks, lossSum / epochTokens, null, gradNorm,
+                    tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), clock.Elapsed, false));
+                if (outOfTime)
+                {
+                    stoppedByBudget = true;
+                    chunk++;
+                    break;
+                }
+            }
+
+            double? validationLoss = validation.Length >= 2
+                ? Evaluate(model, validation, Math.Min(options.BatchSize, validation.Length - 1), options.SequenceLength)
+                : null;
+            model.Train();
+            double trainingLoss = lossSum / Math.Max(1, epochTokens);
+            history.Add(new LanguageModelEpoch(epoch, trainingLoss, validationLoss, (clock.Elapsed - epochStart).TotalSeconds, epochTokens,
+                chunk == streams.Chunks));
+            options.Progress?.Invoke(new LanguageModelProgress(epoch, chunk, streams.Chunks, trainingLoss, validationLoss, gradNorm,
+                tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), clock.Elapsed, true));
+        }
+        model.Eval();
+        return new LanguageModelResult(history, tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), stoppedByBudget);
+    }
+
+    /// <summary>
+    /// Mean next-token cross-entropy (nats per token) of <paramref name="model"/> over <paramref name="tokens"/>, in
+    /// evaluation mode: <paramref name="batchSize"/> streams, chunks of <paramref name="sequenceLength"/>, state carried
+    /// through from zero. Leaves the model in evaluation mode.
+    /// </summary>
+    /// <param name="model">A unidirectional per-step model with token input.</param>
+    /// <param name="tokens">At least two token ids, each in 0..V−1.</param>
+    /// <param name="batchSize">Streams (reduced to N − 1 when the text is shorter). Default 32.</param>
+    /// <param name="sequenceLength">Steps per chunk. Default 100.</param>
+    /// <param name="carryState">False starts every chunk from the zero state (to measure what the carried state is worth). Default true.</param>
+    public static double Evaluate(SequenceModel model, ReadOnlySpan<int> tokens, int batchSize = 32, int sequenceLength = 100, bool carryState = true)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        CheckModel(model);
+        if (tokens.Length < 2) ThrowHelper.ThrowArgument(nameof(tokens), $"evaluation needs at least 2 tokens, got {tokens.Length}");
+        if (batchSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(batchSize), batchSize, "batchSize must be positive");
+        if (sequenceLength <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(sequenceLength), sequenceLength, "sequenceLength must be positive");
+        CheckTokens(tokens, model.Options.VocabularySize);
+        model.Eval();
+        var streams = new Streams(tokens, batchSize, sequenceLength);
+        var step = new StepBuffers(model, streams.Batch, streams.Steps);
+        double lossSum = 0;
+        long count = 0;
+        for (int chunk = 0; chunk < streams.Chunks; chunk++)
+        {
+            int positions = streams.Fill(chunk, step.Batch, step.Targets);
+            Tensor logits = model.Forward(step.Batch, step.HasState && carryState ? step.State : null);
+            step.CarryFinalState();
+            lossSum += CrossEntropyLoss.Forward(logits.Span, logits.Size(2), step.Targets.AsSpan(0, positions), default) * (double)positions;
+            count += positions;
+        }
+        return lossSum / count;
+    }
+
+    /// <summary>
+    /// PyTorch's <c>clip_grad_norm_</c> without allocation: scales every gradient by <c>maxNorm / (norm + 1e-6)</c> when that
+    /// is below 1 (0 disables); returns the global norm before clipping.
+    /// </summary>
+    private static float ClipGradNorm(Parameter[] parameters, float maxNorm)
+    {
+        double sum = 0;
+        foreach (var p in parameters)
+        {
+            double n = TensorPrimitives.Norm(p.Grad.Span);
+            sum += n * n;
+        }
+        double norm = Math.Sqrt(sum);
+        double coefficient = maxNorm / (norm + 1e-6);
+        if (maxNorm > 0f && coefficient < 1.0 && double.IsFinite(norm))
+            foreach (var p in parameters) TensorPrimitives.Multiply(p.Grad.Span, (float)coefficient, p.Grad.Span);
+        return (float)norm;
+    }
+
+    private static Optimizer CreateOptimizer(SequenceModel model, LanguageModelOptions options) => options.Optimizer switch
+    {
+        OptimizerKind.Adam => new Adam(model.Parameters.Values, options.LearningRate, weightDecay: options.WeightDecay),
+        OptimizerKind.AdamW => new AdamW(model.Parameters.Values, options.LearningRate, weightDecay: options.WeightDecay),
+        _ => new Sgd(model.Parameters.Values, options.LearningRate, momentum: 0.9f, weightDecay: options.WeightDecay),
+    };
+
+    private static void Validate(SequenceModel model, ReadOnlySpan<int> tokens, LanguageModelOptions o)
+    {
+        CheckModel(model);
+        if (o.SequenceLength <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.SequenceLength), o.SequenceLength, "SequenceLength must be positive");
+        if (o.BatchSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.BatchSize), o.BatchSize, "BatchSize must be positive");
+        if (o.Epochs <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.Epochs), o.Epochs, "Epochs must be positive");
+        if (o.TimeBudget is { } t && t <= TimeSpan.Zero) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.TimeBudget), t, "TimeBudget must be positive (or null for none)");
+        if (!(o.LearningRate > 0f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.LearningRate), o.LearningRate, "LearningRate must be positive");
+        if (!(o.GradientClipNorm >= 0f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.GradientClipNorm), o.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
+        if (!(o.ValidationFraction >= 0f && o.ValidationFraction < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must be in [0, 1)");
+        if (tokens.IsEmpty) ThrowHelper.ThrowArgument(nameof(tokens), "the corpus is empty");
+        CheckTokens(tokens, model.Options.VocabularySize);
+    }
+
+    private static void CheckModel(SequenceModel model)
+    {
+        if (!model.Options.UsesTokens) ThrowHelper.ThrowArgument(nameof(model), "a language model takes token ids; this model takes float steps (VocabularySize = 0)");
+        if (!model.IsPerStep) ThrowHelper.ThrowArgument(nameof(model), "a language model needs a head at every step (Pooling = null)");
+        if (model.Options.Bidirectional) ThrowHelper.ThrowArgument(nameof(model), "a language model reads left to right; this model is bidirectional");
+        if (model.Options.OutputSize != model.Options.VocabularySize)
+            ThrowHelper.ThrowArgument(nameof(model), $"the head has {model.Options.OutputSize} outputs, the vocabulary {model.Options.VocabularySize} tokens; a language model predicts the next token");
+    }
+
+    private static void CheckTokens(ReadOnlySpan<int> tokens, int vocabulary)
+    {
+        for (int i = 0; i < tokens.Length; i++)
+            if ((uint)tokens[i] >= (uint)vocabulary)
+                ThrowHelper.ThrowArgumentOutOfRange(nameof(tokens), tokens[i], $"tokens[{i}] = {tokens[i]} is outside 0..{vocabulary - 1}");
+    }
+
+    /// <summary>
+    /// The token stream cut into B contiguous streams of S inputs, read in chunks of T steps: chunk k holds steps
+    /// [k·T, min((k+1)·T, S)) of every stream. The last chunk may be shorter.
+    /// </summary>
+    private sealed class Streams
+    {
+        private readonly int[] _tokens;
+        private readonly int _length;   // S
+        private readonly int _steps;    // T
+
+        public Streams(ReadOnlySpan<int> tokens, int batch, int steps)
+        {
+            _tokens = tokens.ToArray();
+            Batch = Math.Min(batch, tokens.Length - 1);
+            _length = (tokens.Length - 1) / Batch;
+            _steps = Math.Min(steps, _length);
+            Chunks = (_length + _steps - 1) / _steps;
+        }
+
+        public int Batch { get; }
+
+        public int Steps => _steps;
+
+        public int Chunks { get; }
+
+        /// <summary>Fills inputs [B, n] and targets [B·n] (row-major, the logits' order) for chunk k; returns B·n.</summary>
+        public int Fill(int chunk, SequenceBatch batch, int[] targets)
+        {
+            int start = chunk * _steps, n = Math.Min(_steps, _length - start), b = Batch;
+            batch.ResetTokens(b, n);
+            Span<int> x = batch.Tokens;
+            for (int i = 0; i < b; i++)
+            {
+                ReadOnlySpan<int> stream = _tokens.AsSpan(i * _length + start, n + 1);
+                stream[..n].CopyTo(x.Slice(i * n, n));
+                stream[1..].CopyTo(targets.AsSpan(i * n, n));
+            }
+            batch.Seal();
+            return b * n;
+        }
+    }
+
+    /// <summary>Reused per-step buffers: batch, targets [B·T], logits gradient [B, T, V], carried state [L, B, H].</summary>
+    private sealed class StepBuffers
+    {
+        private readonly RecurrentState _final;
+
+        public StepBuffers(SequenceModel model, int batch, int steps)
+        {
+            int layers = model.Rnn.NumLayers, h = model.Rnn.HiddenSize;
+            Targets = new int[batch * steps];
+            // The model's final-state tensors are resized in place, never replaced: one view serves every step.
+            _final = model.FinalState;
+            State = new RecurrentState(new Tensor(layers, batch, h), model.Options.Cell == CellType.Lstm ? new Tensor(layers, batch, h) : null);
+        }
+
+        public SequenceBatch Batch { get; } = new();
+
+        public int[] Targets { get; }
+
+        public Tensor LogitsGrad { get; } = new(0);
+
+        public RecurrentState State { get; }
+
+        public bool HasState { get; set; }
+
+        /// <summary>Copies the model's final state into <see cref="State"/> (detached: values only).</summary>
+        public void CarryFinalState()
+        {
+            var final = _final;
+            final.H.Span.CopyTo(State.H.Span);
+            if (State.C is not null) final.C!.Span.CopyTo(State.C.Span);
+            HasState = true;
+        }
+    }
+}
