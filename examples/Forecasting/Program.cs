@@ -2,7 +2,8 @@
 // seasonal naive baselines, a 12-step forecast with 90% bounds, a checkpoint saved and reloaded, and forecast.svg.
 // Without --data it uses a generated monthly series (trend + yearly season + noise).
 // Usage: dotnet run -c Release --project examples/Forecasting [-- --data PATH --column NAME] [--season N]
-//        [--window W] [--horizon H] [--epochs E] [--folds K] [--seed S] [--log] [--out DIR]
+//        [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--out DIR]
+// --folds K --test-size N: the backtest refits K times, each fold scoring N forecast origins (default N = horizon).
 // --log models ln y (positive series whose swings grow with the level, such as airline passengers).
 // e.g.   --data ../shared/data/airline-passengers.csv --column Passengers --season 12
 //        --data ../shared/data/daily-min-temperatures.csv --column Temp --season 365
@@ -27,10 +28,16 @@ else
     series = ml.Data.LoadFromEnumerable(GeneratedSeries(180, settings.Seed));
     description = "generated monthly series (trend + season 12 + noise)";
 }
-float[] history = ml.Data.CreateEnumerable<Observation>(series, reuseRowObject: false).Select(o => o.Value).ToArray();
+float[] history = ml.Data.CreateEnumerable<Observation>(series, reuseRowObject: false, ignoreMissingColumns: true).Select(o => o.Value).ToArray();
 int season = settings.Season ?? (settings.DataPath is null ? 12 : 1);
 int window = settings.Window ?? (season is > 1 and <= 24 ? 2 * season : 30);
-Console.WriteLine($"Series: {description}: {history.Length} steps; season {season}, window {window}, horizon {settings.Horizon}{(settings.Log ? ", log scale" : "")}");
+
+// A window shorter than the season cannot see where in the season it is: give the network the position in the
+// season as two covariates (sin and cos of 2πt/season), known for every step including the ones fed later.
+bool calendar = season > window;
+var observations = history.Select((v, t) => Observation.At(t, v, season)).ToList();
+series = ml.Data.LoadFromEnumerable(observations);
+Console.WriteLine($"Series: {description}: {history.Length} steps; season {season}, window {window}, horizon {settings.Horizon}{(settings.Log ? ", log scale" : "")}{(calendar ? ", season position as covariates" : "")}");
 
 var options = new RecurrentForecasterOptions
 {
@@ -39,10 +46,11 @@ var options = new RecurrentForecasterOptions
     ConfidenceLowerBoundColumn = "Lower", ConfidenceUpperBoundColumn = "Upper",
     Cell = RecurrentCellType.Gru, HiddenSize = 32, Epochs = settings.Epochs, LearningRate = 0.005f, Seed = settings.Seed,
     LogTransform = settings.Log,
+    CovariateColumnNames = calendar ? [nameof(Observation.SeasonSin), nameof(Observation.SeasonCos)] : [],
 };
 
 // 1. Backtest: refit on each fold's past only, score the network and both baselines on the same points.
-var backtest = ml.Forecasting.Backtest(series, options, numberOfFolds: settings.Folds, testSize: settings.Horizon, seasonLength: season);
+var backtest = ml.Forecasting.Backtest(series, options, numberOfFolds: settings.Folds, testSize: settings.TestSize ?? settings.Horizon, seasonLength: season);
 Console.WriteLine();
 Console.WriteLine(backtest);
 
@@ -65,7 +73,7 @@ using var resumed = loaded.CreateTimeSeriesEngine<Observation, ForecastOutput>(m
 bool same = resumed.Predict().Forecast.SequenceEqual(forecast.Forecast);
 Console.WriteLine();
 Console.WriteLine($"Checkpoint: wrote {checkpoint}; reloaded after {resumed.Observations} observations, same forecast: {(same ? "yes" : "NO")}");
-var next = resumed.Predict(new Observation { Value = forecast.Forecast[0] });
+var next = resumed.Predict(Observation.At(history.Length, forecast.Forecast[0], season));
 Console.WriteLine($"Fed the first forecast back as an observation: next step {next.Forecast[0]:F2} [{next.Lower[0]:F2}, {next.Upper[0]:F2}]");
 
 // 4. forecast.svg: the recent history, the forecast and its bounds.
@@ -96,6 +104,18 @@ static List<Observation> GeneratedSeries(int months, int seed)
 internal sealed class Observation
 {
     public float Value { get; set; }
+
+    public float SeasonSin { get; set; }
+
+    public float SeasonCos { get; set; }
+
+    /// <summary>The observation of step <paramref name="t"/> with its position in the season.</summary>
+    public static Observation At(int t, float value, int season) => new()
+    {
+        Value = value,
+        SeasonSin = MathF.Sin(2 * MathF.PI * (t % season) / season),
+        SeasonCos = MathF.Cos(2 * MathF.PI * (t % season) / season),
+    };
 }
 
 internal sealed class ForecastOutput

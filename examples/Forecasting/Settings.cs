@@ -1,9 +1,9 @@
 using System.Globalization;
 
 /// <summary>Command-line settings of the Forecasting example.</summary>
-internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory, bool Log = false)
+internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory, bool Log = false, int? TestSize = null)
 {
-    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--seed S] [--log] [--out DIR]";
+    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--out DIR]";
 
     public static Settings? Parse(string[] args)
     {
@@ -27,6 +27,7 @@ internal sealed record Settings(string? DataPath, string? Column, int? Season, i
                 case "--horizon" when number is not null: s = s with { Horizon = number.Value }; break;
                 case "--epochs" when number is not null: s = s with { Epochs = number.Value }; break;
                 case "--folds" when number is not null: s = s with { Folds = number.Value }; break;
+                case "--test-size" when number is not null: s = s with { TestSize = number.Value }; break;
                 case "--seed" when number is not null: s = s with { Seed = number.Value }; break;
                 default:
                     Console.Error.WriteLine($"bad argument '{args[i]}'{(value is null ? "" : $" {value}")}; {Usage}");

@@ -215,6 +215,31 @@ public sealed class RecurrentForecastingTest
     }
 
     [TestMethod]
+    public void Recursive_SecondStep_EqualsFirstStepFedBackAsObservation()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = Small(horizon: 3);
+        options.Strategy = ForecastStrategy.Recursive;
+        var model = ml.Forecasting.ForecastByRecurrent(options).Fit(View(ml, Seasonal(120, 0.1f, 12)));
+        var engine = model.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+        float[] f = engine.Predict().Forecast;
+        float[] g = engine.Predict(new Obs { Value = f[0] }).Forecast;
+        Assert.AreEqual(f[1], g[0]);
+        Assert.AreEqual(f[2], g[1]);
+    }
+
+    [TestMethod]
+    public void GetOutputSchema_PromisesWhatTransformProduces()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = View(ml, Seasonal(100, 0.1f, 13));
+        var est = ml.Forecasting.ForecastByRecurrent(Small());
+        var promised = est.GetOutputSchema(SchemaShape.Create(data.Schema));
+        var actual = SchemaShape.Create(est.Fit(data).Transform(data).Schema);
+        CollectionAssert.AreEqual(promised.Select(c => c.ToString()).ToList(), actual.Select(c => c.ToString()).ToList());
+    }
+
+    [TestMethod]
     public void Fit_BadInput_ThrowsClearErrors()
     {
         var ml = new MLContext(seed: 1);

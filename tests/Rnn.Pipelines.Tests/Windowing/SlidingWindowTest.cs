@@ -230,6 +230,21 @@ public sealed class SlidingWindowTest
     }
 
     [TestMethod]
+    public void GetOutputSchema_PromisesWhatTransformProduces()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 8).Select(i => new GroupedStep { Series = i < 4 ? "a" : "b", Value = i }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        foreach (int horizon in new[] { 0, 1, 2 })
+        {
+            var est = ml.Transforms.Sequence.SlidingWindow("Features", "Value", windowSize: 2, horizon: horizon, groupColumnName: "Series");
+            var promised = est.GetOutputSchema(SchemaShape.Create(data.Schema));
+            var actual = SchemaShape.Create(est.Fit(data).Transform(data).Schema);
+            CollectionAssert.AreEqual(promised.Select(c => c.ToString()).ToList(), actual.Select(c => c.ToString()).ToList(), $"horizon {horizon}");
+        }
+    }
+
+    [TestMethod]
     public void SlidingWindow_BadArguments_Throw()
     {
         var ml = new MLContext(seed: 1);
