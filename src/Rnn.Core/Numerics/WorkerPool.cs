@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Rnn.Core.Numerics;
 
@@ -90,6 +91,7 @@ internal static unsafe class WorkerPool
     /// same columns, whose data stays in its caches), then takes what is left in the other slots' ranges.
     /// </summary>
     /// <returns>How many parts it ran.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Help(int slot)
     {
         int ran = 0;
@@ -107,6 +109,7 @@ internal static unsafe class WorkerPool
     }
 
     /// <summary>Claims the next part of <paramref name="slot"/>'s range of the current job, if any is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryClaim(int slot, out delegate*<void*, int, void> work, out void* context, out int part)
     {
         ref long claim = ref s_claims[slot * Stride];
