@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Rnn.Core.Numerics;
@@ -174,6 +175,7 @@ internal static partial class Gemm
     /// <summary>Parts per thread for the pre-packed-B path: parts are claimed dynamically, so more balance better.</summary>
     private const int PartsPerThread = 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run(ref Job job)
     {
         int threads = WorkerPool.Threads;
@@ -212,6 +214,7 @@ internal static partial class Gemm
     private static int PaddedRows(int m) => m / MR * MR + (m % MR + MRTail - 1) / MRTail * MRTail;
 
     // Part `part` of `job`: a range of whole NR panels (SplitN) or of MR-multiple rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunPart(void* context, int part)
     {
         ref readonly Job job = ref *(Job*)context;
@@ -273,6 +276,7 @@ internal static partial class Gemm
     /// C[0:m, 0:cols] (+)= op(A)[0:m, 0:kc] · Bblock, with the B block already packed in NR panels and
     /// A (offset to the k block's first column of op(A)) packed here MC rows at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MacroKernel(bool transA, int m, int kc, float* a, int lda, float* bBlock, int cols,
         float* c, int ldc, bool add, PackBuffers buffers)
     {
@@ -288,6 +292,7 @@ internal static partial class Gemm
     /// C[0:m, 0:cols] (+)= Apack · Bblock over one k block, both packed: for each NR panel of B (kept in L1),
     /// every register tile of A.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PanelsKernel(int m, int kc, float* aPack, float* bBlock, int cols,
         float* c, int ldc, bool add, float* scratch)
     {

@@ -173,6 +173,7 @@ internal static partial class Gemm
     /// <paramref name="tileRows"/> rows or <see cref="NR"/> columns) is computed in <paramref name="scratch"/>
     /// (<c>(MR, NR)</c>) and only its valid part is copied to C.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Tile(int tileRows, int rows, int cols, int kc, float* a, float* b,
         float* c, int ldc, bool add, float* scratch)
     {

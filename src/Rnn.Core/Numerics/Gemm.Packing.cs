@@ -20,6 +20,7 @@ internal static partial class Gemm
     /// Packs <c>op(A)[0:rows, 0:kc]</c> (A already offset to the block's first row and column) into
     /// MR-row tiles, then MRTail-row tiles; missing rows of the last tile are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackABlock(bool transA, int rows, int kc, float* a, int lda, float* dst)
     {
         int r = 0;
@@ -28,6 +29,7 @@ internal static partial class Gemm
     }
 
     // One tile, (kc, tileRows): dst[p * tileRows + i] = op(A)[r0 + i, p].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackATile(bool transA, int tileRows, int valid, int kc, float* a, int lda, int r0, float* dst)
     {
         if (transA)
@@ -74,6 +76,7 @@ internal static partial class Gemm
     /// Packs <c>op(B)[0:kc, 0:cols]</c> (B already offset to the block's first row and column of op(B))
     /// into NR-column panels; missing columns of the last panel are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackBBlock(bool transB, int kc, int cols, float* b, int ldb, float* dst)
     {
         for (int j0 = 0; j0 < cols; j0 += NR, dst += (nint)kc * NR)
@@ -127,6 +130,7 @@ internal static partial class Gemm
     /// written column by column. Rows go 8 at a time through an AVX 8×8 transpose, then 4 at a time through an SSE
     /// 4×4 one; leftovers (and machines without AVX) go element by element.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void TransposeRows(float* src, int lds, int rows, int cols, float* dst, int ldd)
     {
         int i = 0;
@@ -152,6 +156,7 @@ internal static partial class Gemm
     }
 
     // dst[p * ldd + i] = src[i * lds + p] for i in [0, rows), p in [p0, cols).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void TransposeScalar(float* src, int lds, int rows, int p0, int cols, float* dst, int ldd)
     {
         for (int i = 0; i < rows; i++)
