@@ -14,8 +14,11 @@
 //                      (defaults 3e-3, mean, 0.3, 0.3, 0.2, 0)
 using System.Diagnostics;
 using System.Globalization;
+using Rnn.Core.Training;
+using Rnn.Examples.Common;
 using Rnn.MLNet;
 using Rnn.MLNet.Data;
+using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var arguments = SentimentArguments.Parse(args);
@@ -32,7 +35,19 @@ for (int run = 0; run < arguments.Splits; run++)
 {
     var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1 + run);
     var clock = Stopwatch.StartNew();
-    model = BuildPipeline(ml, arguments, seed: 1 + run).Fit(split.TrainSet);
+    var epochLosses = new List<double>();
+    model = ConsoleProgress.Run($"split {run + 1}", progress => BuildPipeline(ml, arguments, seed: 1 + run, report =>
+    {
+        progress.Report(report);
+        if (report.IsEpochEnd) epochLosses.Add(report.TrainingLoss);
+    }).Fit(split.TrainSet), everyEpoch: arguments.Verbose);
+    if (run == 0 && epochLosses.Count > 0)
+    {
+        string lossPath = Path.Combine(arguments.OutDir, "loss.svg");
+        new LineChart { Title = $"Training loss, {arguments.DataName}", XLabel = "epoch", YLabel = "cross-entropy (nats)", Markers = true }
+            .Add("training loss", epochLosses.ToArray()).Save(lossPath);
+        Console.WriteLine($"wrote {lossPath}");
+    }
     double seconds = clock.Elapsed.TotalSeconds;
     BinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
     runs.Add((m.Accuracy, m.AreaUnderRocCurve, m.F1Score, seconds));
@@ -63,7 +78,7 @@ if (arguments.Explain is { } sentence && !arguments.Baseline)
 }
 return 0;
 
-static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a, int seed)
+static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a, int seed, Action<TrainingProgress> progress)
 {
     var text = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
         .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
@@ -71,7 +86,10 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
     if (a.Baseline)
         return text.Append(ml.BinaryClassification.Trainers.BagOfWordsLogisticRegression(labelColumnName: "Label", featureColumnName: "Tokens"));
     if (a.Short)
-        return text.Append(ml.BinaryClassification.Trainers.Recurrent(labelColumnName: "Label", featureColumnName: "Tokens"));
+    {
+        var trainer = ml.BinaryClassification.Trainers.Recurrent(labelColumnName: "Label", featureColumnName: "Tokens");
+        return text.Append(trainer);
+    }
     return text.Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
     {
         LabelColumnName = "Label", FeatureColumnName = "Tokens",
@@ -80,10 +98,7 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
         PretrainedEmbeddingsPath = a.EmbeddingsPath, FreezeEmbeddings = a.Freeze,
         LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout, TokenDropout = a.TokenDropout,
         L2Regularization = a.WeightDecay, ValidationFraction = a.Validation, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
-        Progress = p =>
-        {
-            if (p.IsEpochEnd && a.Verbose) Console.WriteLine($"epoch {p.Epoch,2}/{p.Epochs}  loss {p.TrainingLoss:F4}  {p.Elapsed.TotalSeconds,5:F1}s");
-        },
+        Progress = progress,
     }));
 }
 
