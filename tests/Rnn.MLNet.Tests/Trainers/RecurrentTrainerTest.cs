@@ -81,6 +81,18 @@ public sealed class RecurrentTrainerTest
     }
 
     [TestMethod]
+    public void CrossValidate_RecurrentPipeline_ThreeFoldsEachAboveChance()
+    {
+        var ml = new MLContext(seed: 4);
+        var data = ml.Data.LoadFromTextFile<Review>(CorpusPath, separatorChar: '\t');
+        var pipeline = Pipeline(ml, new RecurrentTrainerOptions { FeatureColumnName = "Tokens", Cell = RecurrentCellType.Gru, EmbeddingSize = 16, HiddenSize = 16, Epochs = 6, LearningRate = 1e-2f });
+        var folds = ml.BinaryClassification.CrossValidate(data, pipeline, numberOfFolds: 3, seed: 1);
+        Assert.AreEqual(3, folds.Count);
+        foreach (var fold in folds)
+            Assert.IsTrue(fold.Metrics.Accuracy > 0.75, $"fold {fold.Fold}: accuracy {fold.Metrics.Accuracy:F3}");
+    }
+
+    [TestMethod]
     public void Fit_StreamingWithValidation_Throws()
     {
         var ml = new MLContext(seed: 1);
