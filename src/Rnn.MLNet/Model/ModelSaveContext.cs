@@ -117,6 +117,30 @@ public sealed class ModelLoadContext
         return Rnn.Core.Serialization.SafeTensors.Load(stream, $"{_zip.Name}: {path}");
     }
 
+    /// <summary>
+    /// Loads <c><paramref name="name"/>.safetensors</c> into <paramref name="parameters"/>: every parameter must be there by
+    /// name with its shape and finite values, and the file must hold nothing else.
+    /// </summary>
+    public void ReadParametersInto(ParameterCollection parameters, string name)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var tensors = ReadTensors(name);
+        string file = name + ".safetensors";
+        foreach (var (parameterName, p) in parameters)
+        {
+            Check(tensors.TryGetValue(parameterName, out var tensor), $"{file} has no tensor '{parameterName}'");
+            try
+            {
+                p.Load(tensor!, file);
+            }
+            catch (ArgumentException e)
+            {
+                Check(false, e.Message);
+            }
+        }
+        Check(tensors.Count == parameters.Count, $"{file} holds {tensors.Count} tensors, the network has {parameters.Count}");
+    }
+
     /// <summary>Reads the string list <c><paramref name="name"/>.json</c>.</summary>
     public IReadOnlyList<string> ReadStrings(string name)
     {

@@ -198,20 +198,7 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
             Dropout = m.Dropout, EmbeddingDropout = m.EmbeddingDropout, Pooling = m.Pooling, OutputSize = m.OutputSize, Seed = m.Seed,
             PaddingIndex = m.PaddingIndex, TokenDropout = m.TokenDropout is >= 0f and < 1f ? m.TokenDropout : 0f,
         });
-        var weights = ctx.ReadTensors("weights");
-        foreach (var (name, p) in model.Parameters)
-        {
-            ctx.Check(weights.TryGetValue(name, out var tensor), $"weights.safetensors has no tensor '{name}'");
-            try
-            {
-                p.Load(tensor!, "weights.safetensors");
-            }
-            catch (ArgumentException e)
-            {
-                ctx.Check(false, e.Message);
-            }
-        }
-        ctx.Check(weights.Count == model.Parameters.Count, $"weights.safetensors holds {weights.Count} tensors, the network has {model.Parameters.Count}");
+        ctx.ReadParametersInto(model.Parameters, "weights");
         return new RecurrentPredictionTransformer(s.Task, s.Features, model, s.LabelKeyValues);
     }
 

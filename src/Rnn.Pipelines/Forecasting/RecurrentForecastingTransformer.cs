@@ -121,20 +121,7 @@ public sealed class RecurrentForecastingTransformer : ITransformer
         ctx.Check(scaler.CovariateMeans?.Length == spec.Covariates.Length && scaler.CovariateStds?.Length == spec.Covariates.Length, "the scaler does not match the covariates");
         ctx.Check(scaler.Std > 0 && scaler.DiffStd > 0 && scaler.CovariateStds!.All(v => v > 0), "a scale is not positive");
         var network = new SequenceModel(ForecastModel.NetworkOptions(spec, network0.Cell, network0.HiddenSize, network0.NumLayers, network0.Seed));
-        var weights = ctx.ReadTensors("weights");
-        foreach (var (name, p) in network.Parameters)
-        {
-            ctx.Check(weights.TryGetValue(name, out var tensor), $"weights.safetensors has no tensor '{name}'");
-            try
-            {
-                p.Load(tensor!, "weights.safetensors");
-            }
-            catch (ArgumentException e)
-            {
-                ctx.Check(false, e.Message);
-            }
-        }
-        ctx.Check(weights.Count == network.Parameters.Count, $"weights.safetensors holds {weights.Count} tensors, the network has {network.Parameters.Count}");
+        ctx.ReadParametersInto(network.Parameters, "weights");
         return new RecurrentForecastingTransformer(new ForecastModel(spec, scaler, network, lowerOffsets, upperOffsets), state, s.Observations);
     }
 
