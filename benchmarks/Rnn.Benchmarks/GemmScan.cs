@@ -87,13 +87,14 @@ internal static unsafe class GemmScan
         return (a, b, new float[m * n]);
     }
 
-    /// <summary>Runs <paramref name="body"/> with <paramref name="threads"/> threads, forcing the split when 2.</summary>
+    /// <summary>Runs <paramref name="body"/> with <paramref name="threads"/> threads, forcing the split when 2 (even when the pool sees contention).</summary>
     private static Action WithThreads(int threads, Action body) => () =>
     {
         int saved = Parallelism.MaxThreads;
-        long savedFlops = Gemm.ParallelFlops;
+        long savedFlops = Gemm.ParallelFlops, savedContended = Gemm.ContendedParallelFlops;
         Parallelism.MaxThreads = threads;
         Gemm.ParallelFlops = 0;
+        Gemm.ContendedParallelFlops = 0;
         try
         {
             body();
@@ -102,6 +103,7 @@ internal static unsafe class GemmScan
         {
             Parallelism.MaxThreads = saved;
             Gemm.ParallelFlops = savedFlops;
+            Gemm.ContendedParallelFlops = savedContended;
         }
     };
 

@@ -49,6 +49,12 @@ internal static partial class Gemm
     internal static long ParallelFlops { get; set; } = 1_000_000;
 
     /// <summary>
+    /// While <see cref="WorkerPool.IsContended"/> (other processes keep the second core busy and the worker arrives
+    /// late), only products of at least this many FLOPs are split; smaller ones run on the caller alone.
+    /// </summary>
+    internal static long ContendedParallelFlops { get; set; } = 64_000_000;
+
+    /// <summary>
     /// The blocked, packed, register-tiled kernel (AVX-512 micro-kernel). Same contract as
     /// <see cref="Multiply(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/>.
     /// Correct on any hardware; fast where <see cref="Vector512.IsHardwareAccelerated"/>.
@@ -181,7 +187,7 @@ internal static partial class Gemm
         int threads = WorkerPool.Threads;
         long flops = 2L * job.M * job.N * job.K;
         int panels = (job.N + NR - 1) / NR;
-        int parts = threads <= 1 || flops < ParallelFlops ? 1 : threads;
+        int parts = threads <= 1 || flops < ParallelFlops || !WorkerPool.ShouldSplit(flops >= ContendedParallelFlops) ? 1 : threads;
         if (job.Packed != null && PaddedRows(job.M) <= 2 * MC && (long)PaddedRows(job.M) * job.K <= SharedALimit)
         {
             // Per-step products: pack the small A once here; the parts are ranges of B panels sharing it.

@@ -74,16 +74,46 @@ internal static unsafe class WorkerPool
             Interlocked.Exchange(ref s_claims[slot * Stride], id | (uint)((long)parts * slot / participants));
         for (int w = 0; w < participants - 1; w++) s_workers[w].Wake();
 
+        long start = Stopwatch.GetTimestamp();
         int mine = Help(0);
         // Every part is claimed; wait only for the ones a worker is still running.
         int done = Interlocked.Add(ref s_done, mine);
+        long ownEnd = Stopwatch.GetTimestamp();
         var spinner = new SpinWait();
         while (done != parts)
         {
             spinner.SpinOnce(sleep1Threshold: -1);
             done = Volatile.Read(ref s_done);
         }
+        RecordWait(Stopwatch.GetTimestamp() - ownEnd, ownEnd - start);
         Volatile.Write(ref s_busy, 0);
+    }
+
+    /// <summary>
+    /// True when recent jobs were held up by a worker that the OS descheduled mid-part (the machine has more runnable
+    /// threads than cores): the caller then waited longer for the worker's last part than it worked itself. Callers
+    /// use it to run small jobs on one thread (see <see cref="ShouldSplit"/>).
+    /// </summary>
+    public static bool IsContended => Volatile.Read(ref s_contention) >= ContendedScore;
+
+    private const int ContendedScore = 4;
+    private const int MaxScore = 8;
+    private static int s_contention;
+    private static int s_probe;
+
+    /// <summary>
+    /// Whether a job of this size should use the pool: always when it is large, and for a small one unless the pool
+    /// <see cref="IsContended"/> — then only every 16th, to notice when the machine is free again.
+    /// </summary>
+    /// <param name="large">The job is large enough to gain from threads even on a busy machine.</param>
+    public static bool ShouldSplit(bool large) => large || !IsContended || (++s_probe & 15) == 0;
+
+    // A late worker (waiting > own work time + 20 µs) raises the score; an on-time job lowers it.
+    private static void RecordWait(long waitTicks, long ownTicks)
+    {
+        bool late = waitTicks > ownTicks + Stopwatch.Frequency / 50_000;
+        int score = s_contention;
+        s_contention = late ? Math.Min(score + 2, MaxScore) : Math.Max(score - 1, 0);
     }
 
     /// <summary>

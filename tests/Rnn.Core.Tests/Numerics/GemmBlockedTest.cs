@@ -6,12 +6,13 @@ namespace Rnn.Core.Tests.Numerics;
 public sealed class GemmBlockedTest
 {
     // (m, n, k): tile edges (MR = 12, 4; NR = 32), k blocks (KC = 256), A blocks (MC = 192), B blocks (NC = 4096),
-    // and shapes large enough for the two-thread path (split along n, and along m when n is narrow).
+    // and shapes large enough for the two-thread path (split along n, and along m when n is narrow; the last one
+    // is split even when WorkerPool sees a busy machine: 2·m·n·k ≥ Gemm.ContendedParallelFlops).
     private static readonly (int M, int N, int K)[] s_shapes =
     [
         (1, 1, 1), (7, 15, 16), (16, 16, 16), (17, 31, 33), (12, 32, 8), (4, 33, 1), (63, 65, 129),
         (257, 33, 7), (1, 257, 65), (65, 1, 257), (129, 257, 63), (33, 63, 513), (5, 4100, 9),
-        (64, 512, 128), (600, 40, 100), (200, 300, 260),
+        (64, 512, 128), (600, 40, 100), (200, 300, 260), (260, 520, 250),
     ];
 
     public static IEnumerable<object[]> Shapes()
