@@ -65,15 +65,7 @@ public static class SequenceTrainer
                 var (start, count) = batches[k];
                 ReadOnlySpan<int> members = order.AsSpan(start, count);
                 Fill(batch, train, members, classTargets, valueTargets);
-                optimizer.ZeroGrad();
-                Tensor logits = model.Forward(batch);
-                dLogits.Resize(logits.Shape);
-                double loss = ComputeLoss(options, logits, count, train.TargetWidth, classTargets, valueTargets, dLogits.Span);
-                model.Backward(dLogits);
-                gradNorm = options.GradientClipNorm > 0f
-                    ? GradientClipping.ClipGradNorm(model.Parameters.Values, options.GradientClipNorm)
-                    : GradientClipping.GlobalGradNorm(model.Parameters.Values);
-                optimizer.Step();
+                double loss = Step(model, optimizer, options, batch, train.TargetWidth, classTargets, valueTargets, dLogits, out gradNorm);
                 lossSum += loss * count;
                 seen += count;
                 options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, k + 1, batches.Count, lossSum / seen,
@@ -155,15 +147,7 @@ public static class SequenceTrainer
                 foreach (var (start, count) in PlanBatches(chunk, options.BatchSize, rng, order))
                 {
                     Fill(batch, chunk, order.AsSpan(start, count), classTargets, valueTargets);
-                    optimizer.ZeroGrad();
-                    Tensor logits = model.Forward(batch);
-                    dLogits.Resize(logits.Shape);
-                    double loss = ComputeLoss(options, logits, count, chunk.TargetWidth, classTargets, valueTargets, dLogits.Span);
-                    model.Backward(dLogits);
-                    gradNorm = options.GradientClipNorm > 0f
-                        ? GradientClipping.ClipGradNorm(model.Parameters.Values, options.GradientClipNorm)
-                        : GradientClipping.GlobalGradNorm(model.Parameters.Values);
-                    optimizer.Step();
+                    double loss = Step(model, optimizer, options, batch, chunk.TargetWidth, classTargets, valueTargets, dLogits, out gradNorm);
                     lossSum += loss * count;
                     seen += count;
                     batches++;
@@ -228,6 +212,22 @@ public static class SequenceTrainer
             return (loss, correct / (double)n);
         }
         return (ComputeLoss(options, outputs, n, o, null, data.ValueTargets, default), null);
+    }
+
+    /// <summary>One optimisation step on a filled batch: forward, loss, backward, clipping, update. Returns the batch loss.</summary>
+    private static double Step(SequenceModel model, Optimizer optimizer, TrainerOptions options, SequenceBatch batch, int targetWidth,
+        int[] classTargets, float[] valueTargets, Tensor dLogits, out float gradNorm)
+    {
+        optimizer.ZeroGrad();
+        Tensor logits = model.Forward(batch);
+        dLogits.Resize(logits.Shape);
+        double loss = ComputeLoss(options, logits, batch.Batch, targetWidth, classTargets, valueTargets, dLogits.Span);
+        model.Backward(dLogits);
+        gradNorm = options.GradientClipNorm > 0f
+            ? GradientClipping.ClipGradNorm(model.Parameters.Values, options.GradientClipNorm)
+            : GradientClipping.GlobalGradNorm(model.Parameters.Values);
+        optimizer.Step();
+        return loss;
     }
 
     private static double ComputeLoss(TrainerOptions options, Tensor logits, int count, int width,
