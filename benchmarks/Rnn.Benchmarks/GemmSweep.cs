@@ -16,12 +16,14 @@ internal static class GemmSweep
 
     public static int Run(double secondsPerCase, string? torchScript)
     {
-        Dictionary<(string, int), double>? torch = torchScript is null ? null : RunTorch(torchScript, secondsPerCase);
+        bool withTorch = torchScript is not null;
         Console.WriteLine("| shape | use | kernel | 1 thread µs | 1 thread GFLOP/s | 2 threads µs | 2 threads GFLOP/s |" +
-                          (torch is null ? "" : " torch.mm 1t GFLOP/s | torch.mm 2t GFLOP/s |"));
-        Console.WriteLine("|---|---|---|---|---|---|---|" + (torch is null ? "" : "---|---|"));
+                          (withTorch ? " torch.mm 1t µs | torch.mm 1t GFLOP/s | torch.mm 2t µs | torch.mm 2t GFLOP/s |" : ""));
+        Console.WriteLine("|---|---|---|---|---|---|---|" + (withTorch ? "---|---|---|---|" : ""));
         foreach (GemmShape s in GemmShape.Workloads)
         {
+            // torch.mm for this shape right before ours (alternating per shape, so load changes hit both alike).
+            Dictionary<(string, int), double>? torch = withTorch ? RunTorch(torchScript!, secondsPerCase, s) : null;
             var rng = new Rng(s.M + s.N + s.K);
             var a = new float[s.M * s.K];
             var b = new float[s.K * s.N];
@@ -44,8 +46,7 @@ internal static class GemmSweep
                     $"| {s.Name} | {s.Label} | {name} | {t1 * 1e6:F1} | {s.Flops / t1 / 1e9:F1} | {t2 * 1e6:F1} | {s.Flops / t2 / 1e9:F1} |");
                 if (torch is not null)
                 {
-                    row += string.Create(CultureInfo.InvariantCulture,
-                        $" {Gflops(torch, s, 1)} | {Gflops(torch, s, 2)} |");
+                    row += $" {Torch(torch, s, 1)} | {Torch(torch, s, 2)} |";
                 }
                 Console.WriteLine(row);
             }
@@ -53,8 +54,10 @@ internal static class GemmSweep
         return 0;
     }
 
-    private static string Gflops(Dictionary<(string, int), double> torch, GemmShape s, int threads) =>
-        torch.TryGetValue((s.Name, threads), out double t) ? (s.Flops / t / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "-";
+    private static string Torch(Dictionary<(string, int), double> torch, GemmShape s, int threads) =>
+        torch.TryGetValue((s.Name, threads), out double t)
+            ? string.Create(CultureInfo.InvariantCulture, $"{t * 1e6:F1} | {s.Flops / t / 1e9:F1}")
+            : "- | -";
 
     /// <summary>Median seconds of one product with <paramref name="threads"/> threads, after a warm-up, over ~<paramref name="budget"/> s.</summary>
     private static double Time(Product run, float[] a, float[] b, float[] c, PackedMatrix packed, int threads, double budget)
@@ -86,20 +89,20 @@ internal static class GemmSweep
         }
     }
 
-    private static Dictionary<(string, int), double> RunTorch(string script, double budget)
+    private static Dictionary<(string, int), double> RunTorch(string script, double budget, GemmShape shape)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
         psi.ArgumentList.Add(script);
         psi.ArgumentList.Add("--budget");
         psi.ArgumentList.Add(budget.ToString(CultureInfo.InvariantCulture));
-        foreach (GemmShape s in GemmShape.Workloads) psi.ArgumentList.Add($"{s.M},{s.N},{s.K},{(s.TransA ? 1 : 0)},{(s.TransB ? 1 : 0)}");
+        psi.ArgumentList.Add($"{shape.M},{shape.N},{shape.K},{(shape.TransA ? 1 : 0)},{(shape.TransB ? 1 : 0)}");
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start python3");
         var result = new Dictionary<(string, int), double>();
         while (process.StandardOutput.ReadLine() is { } text)
         {
             if (JsonNode.Parse(text) is not JsonObject o) continue;
-            var shape = new GemmShape("", (int)o["ta"]! == 1, (int)o["tb"]! == 1, (int)o["m"]!, (int)o["n"]!, (int)o["k"]!);
-            result[(shape.Name, (int)o["threads"]!)] = (double)o["median_s"]!;
+            var timed = new GemmShape("", (int)o["ta"]! == 1, (int)o["tb"]! == 1, (int)o["m"]!, (int)o["n"]!, (int)o["k"]!);
+            result[(timed.Name, (int)o["threads"]!)] = (double)o["median_s"]!;
         }
         process.WaitForExit();
         return result;

@@ -8,6 +8,7 @@ using Rnn.Benchmarks.Workloads;
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload all --compare [--rounds 3]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --check-flops
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- sweep [--torch]
+// dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- scan
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- bdn --filter '*Gemm*'
 
 if (args.Length > 0 && args[0] == "bdn")
@@ -77,5 +78,9 @@ sweep.SetAction(parse =>
     return GemmSweep.Run(parse.GetValue(secondsOption), script);
 });
 root.Subcommands.Add(sweep);
+
+var scan = new Command("scan", "Break-even scans: 1 vs 2 threads, Simple vs Blocked") { secondsOption };
+scan.SetAction(parse => GemmScan.Run(parse.GetValue(secondsOption)));
+root.Subcommands.Add(scan);
 
 return root.Parse(args).Invoke();

@@ -5,14 +5,20 @@
 //        [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--splits N] [--short] [--out DIR]
 //   --splits N   repeat with N random 80/20 splits (seeds 1..N) and print the mean metrics
 //   --short      use the short overload's defaults: Recurrent(labelColumnName, featureColumnName)
+//   --baseline   the reference instead: bag-of-words (unigram + bigram) logistic regression on the same tokens
+//   --validation F  hold out F of the training part for early stopping (best epoch restored)
 //   --embeddings PATH  initialise the embedding from GloVe/word2vec text vectors (--embedding must match their width);
 //                      --freeze keeps them fixed
 //   --explain TEXT     print each token's contribution to the prediction for TEXT
-//   --lr, --pooling, --dropout, --embedding-dropout, --weight-decay: training settings (defaults 3e-3, mean, 0.3, 0, 0)
+//   --lr, --pooling, --dropout, --embedding-dropout, --token-dropout, --weight-decay: training settings
+//                      (defaults 3e-3, mean, 0.3, 0.3, 0.2, 0)
 using System.Diagnostics;
 using System.Globalization;
+using Rnn.Core.Training;
+using Rnn.Examples.Common;
 using Rnn.MLNet;
 using Rnn.MLNet.Data;
+using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var arguments = SentimentArguments.Parse(args);
@@ -29,7 +35,19 @@ for (int run = 0; run < arguments.Splits; run++)
 {
     var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1 + run);
     var clock = Stopwatch.StartNew();
-    model = BuildPipeline(ml, arguments, seed: 1 + run).Fit(split.TrainSet);
+    var epochLosses = new List<double>();
+    model = ConsoleProgress.Run($"split {run + 1}", progress => BuildPipeline(ml, arguments, seed: 1 + run, report =>
+    {
+        progress.Report(report);
+        if (report.IsEpochEnd) epochLosses.Add(report.TrainingLoss);
+    }).Fit(split.TrainSet), everyEpoch: arguments.Verbose);
+    if (run == 0 && epochLosses.Count > 0)
+    {
+        string lossPath = Path.Combine(arguments.OutDir, "loss.svg");
+        new LineChart { Title = $"Training loss, {arguments.DataName}", XLabel = "epoch", YLabel = "cross-entropy (nats)", Markers = true }
+            .Add("training loss", epochLosses.ToArray()).Save(lossPath);
+        Console.WriteLine($"wrote {lossPath}");
+    }
     double seconds = clock.Elapsed.TotalSeconds;
     BinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
     runs.Add((m.Accuracy, m.AreaUnderRocCurve, m.F1Score, seconds));
@@ -51,7 +69,7 @@ foreach (string text in new[] { "the soup was delicious and we loved it", "our w
     ReviewPrediction p = engine.Predict(new Review { Text = text });
     Console.WriteLine($"{(p.PredictedLabel ? "positive" : "negative"),-8} {p.Probability:F3}  {text}");
 }
-if (arguments.Explain is { } sentence)
+if (arguments.Explain is { } sentence && !arguments.Baseline)
 {
     TokenExplanation explanation = ml.Model.ExplainTokens(loaded, new Review { Text = sentence });
     Console.WriteLine($"explain \"{sentence}\": score {explanation.Score:F3} (all tokens occluded: {explanation.BaselineScore:F3})");
@@ -60,13 +78,18 @@ if (arguments.Explain is { } sentence)
 }
 return 0;
 
-static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a, int seed)
+static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a, int seed, Action<TrainingProgress> progress)
 {
     var text = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
         .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
         .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000));
+    if (a.Baseline)
+        return text.Append(ml.BinaryClassification.Trainers.BagOfWordsLogisticRegression(labelColumnName: "Label", featureColumnName: "Tokens"));
     if (a.Short)
-        return text.Append(ml.BinaryClassification.Trainers.Recurrent(labelColumnName: "Label", featureColumnName: "Tokens"));
+    {
+        var trainer = ml.BinaryClassification.Trainers.Recurrent(labelColumnName: "Label", featureColumnName: "Tokens");
+        return text.Append(trainer);
+    }
     return text.Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
     {
         LabelColumnName = "Label", FeatureColumnName = "Tokens",
@@ -74,11 +97,8 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
         EmbeddingSize = a.Embedding, HiddenSize = a.Hidden, Epochs = a.Epochs,
         PretrainedEmbeddingsPath = a.EmbeddingsPath, FreezeEmbeddings = a.Freeze,
         LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout, TokenDropout = a.TokenDropout,
-        L2Regularization = a.WeightDecay, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
-        Progress = p =>
-        {
-            if (p.IsEpochEnd && a.Verbose) Console.WriteLine($"epoch {p.Epoch,2}/{p.Epochs}  loss {p.TrainingLoss:F4}  {p.Elapsed.TotalSeconds,5:F1}s");
-        },
+        L2Regularization = a.WeightDecay, ValidationFraction = a.Validation, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
+        Progress = progress,
     }));
 }
 
@@ -110,9 +130,9 @@ public sealed class ReviewPrediction
 /// <summary>Command-line options of the example.</summary>
 internal sealed record SentimentArguments(string DataPath, string DataName, RecurrentCellType Cell, bool Bidirectional, int Epochs, int Hidden, int Embedding, string OutDir,
     int Splits, bool Short, bool Verbose, float LearningRate, RecurrentPooling Pooling, float Dropout, float EmbeddingDropout, float WeightDecay,
-    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout)
+    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation)
 {
-    public string Describe() => Short
+    public string Describe() => Baseline ? "bag-of-words logistic regression: unigrams + bigrams, L2 1" : Short
         ? "short overload defaults: LSTM, hidden 64, 10 epochs"
         : $"{Cell}{(Bidirectional ? ", bidirectional" : "")}, embedding {Embedding}, hidden {Hidden}, {Epochs} epochs, {Pooling} pooling, " +
           $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}";
@@ -124,8 +144,9 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         bool bidirectional = false, useShort = false, verbose = true;
         int epochs = 10, hidden = 64, embedding = 64, splits = 1;
         string? embeddingsPath = null, explain = null;
-        bool freeze = false;
-        float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0f, weightDecay = 0f, tokenDropout = 0f;
+        bool freeze = false, baseline = false;
+        float validation = 0f;
+        float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0.3f, weightDecay = 0f, tokenDropout = 0.2f;
         var pooling = RecurrentPooling.Mean;
         for (int i = 0; i < args.Length; i++)
         {
@@ -141,6 +162,8 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--embedding": embedding = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--splits": splits = int.Parse(Next(), CultureInfo.InvariantCulture); verbose = false; break;
                 case "--short": useShort = true; break;
+                case "--baseline": baseline = true; break;
+                case "--validation": validation = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--embeddings": embeddingsPath = Next(); break;
                 case "--freeze": freeze = true; break;
                 case "--explain": explain = Next(); break;
@@ -152,7 +175,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--pooling": pooling = Enum.Parse<RecurrentPooling>(Next(), ignoreCase: true); break;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
-                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--splits N] [--short] [--out DIR]");
+                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--validation F] [--splits N] [--short] [--baseline] [--out DIR]");
                     return null;
             }
         }
@@ -164,6 +187,6 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         Directory.CreateDirectory(outDir);
         string path = data ?? Path.Combine(AppContext.BaseDirectory, "Data", "reviews.tsv");
         return new SentimentArguments(path, data is null ? "the built-in corpus" : Path.GetFileName(data), cell, bidirectional, epochs, hidden, embedding, outDir, splits, useShort, verbose,
-            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout);
+            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout, baseline, validation);
     }
 }

@@ -1,21 +1,30 @@
 // The trend lesson: classify whether a short sequence trends up (positive) or down (negative).
 // RNN(1 -> 8) + Linear(8 -> 2) on the last step (or, with --pooling mean, the mean over steps),
 // cross-entropy, Adam lr 0.05, 100 full-batch epochs.
-// Usage: dotnet run -c Release --project examples/TrendClassifier [-- --pooling last|mean]
+// With --plot: writes loss.svg, the training loss per epoch.
+// Usage: dotnet run -c Release --project examples/TrendClassifier [-- --pooling last|mean|max] [--plot [--out DIR]]
 using System.Globalization;
 using Rnn.Core;
 using Rnn.Core.Layers;
 using Rnn.Core.Losses;
 using Rnn.Core.Models;
 using Rnn.Core.Optimizers;
+using Rnn.Examples.Common;
+using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var outputDirectory = OutputDirectory.FromArgs(args, out string[] rest);
 var pooling = PoolingKind.Last;
-for (int i = 0; i < args.Length; i++)
+bool plot = false;
+for (int i = 0; i < rest.Length; i++)
 {
-    if (args[i] == "--pooling" && i + 1 < args.Length)
+    if (rest[i] == "--plot")
     {
-        string value = args[++i];
+        plot = true;
+    }
+    else if (rest[i] == "--pooling" && i + 1 < rest.Length)
+    {
+        string value = rest[++i];
         pooling = value switch
         {
             "last" => PoolingKind.Last,
@@ -26,7 +35,7 @@ for (int i = 0; i < args.Length; i++)
     }
     else
     {
-        Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: TrendClassifier [--pooling last|mean|max]");
+        Console.Error.WriteLine($"unknown argument '{rest[i]}'; usage: TrendClassifier [--pooling last|mean|max] [--plot [--out DIR]]");
         return 2;
     }
 }
@@ -47,6 +56,7 @@ var model = new SequenceModel(new SequenceModelOptions
 var optimizer = new Adam(model.Parameters.Values, learningRate: 0.05f);
 var batch = SequenceBatch.FromValues(sequences, features: 1);
 var dLogits = new Tensor(sequences.Length, 2);
+var losses = new List<double>();
 
 for (int epoch = 1; epoch <= 100; epoch++)
 {
@@ -56,6 +66,7 @@ for (int epoch = 1; epoch <= 100; epoch++)
     double accuracy = Accuracy(logits, labels);                  // of this epoch's forward, before its step
     model.Backward(dLogits);
     optimizer.Step();
+    losses.Add(loss);
     if (epoch == 1 || epoch % 25 == 0)
         Console.WriteLine($"trend epoch={epoch:D3} loss={loss:F4} acc={accuracy:F2}");
 }
@@ -64,6 +75,15 @@ model.Eval();
 int[] predictions = Predict(model.Forward(batch));
 Console.WriteLine($"predictions: [{string.Join(", ", predictions)}]");
 Console.WriteLine($"truth: [{string.Join(", ", labels)}]");
+if (plot)
+{
+    var chart = new LineChart
+    {
+        Title = $"Trend classifier: training loss ({pooling.ToString().ToLowerInvariant()} pooling)",
+        XLabel = "epoch", YLabel = "cross-entropy",
+    };
+    outputDirectory.Write("loss.svg", chart.Add("training loss", [.. losses]).ToSvg());
+}
 return 0;
 
 static int[] Predict(Tensor logits)

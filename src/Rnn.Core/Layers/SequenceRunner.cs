@@ -43,6 +43,8 @@ internal sealed class SequenceRunner
     private float[] _dh = [];           // [B, H]
     private float[] _dc = [];           // [B, H]
 
+    // W_hh packed once per pass for the per-step products (Gemm.PackB): op = W_hhᵀ [H, G] forward, W_hh [G, H] backward.
+    private PackedMatrix? _packedForward, _packedBackward;
     private float[] _dhNorms = [];      // [T]: ‖∂L/∂h_t‖ over the batch, when recording gradient flow
 
     private int _rows, _batch, _steps;
@@ -131,6 +133,8 @@ internal sealed class SequenceRunner
         }
 
         ReadOnlySpan<float> wHh = _wHh.Value.Span;
+        _packedForward ??= new PackedMatrix(h, g);
+        _packedForward.Pack(wHh, h, transB: true);
         ReadOnlySpan<float> biasHn = _cell == CellType.Gru ? _bHh.Value.Span.Slice(2 * h, h) : default;
         ReadOnlySpan<int> sizes = batch.BatchSizes, offsets = batch.Offsets;
         int steps = batch.Steps;
@@ -145,18 +149,18 @@ internal sealed class SequenceRunner
             switch (_cell)
             {
                 case CellType.Rnn:
-                    Gemm.Multiply(false, true, n, g, h, hState, h, wHh, h, stepGates, g, accumulate: true);
+                    Gemm.Multiply(false, n, hState, h, _packedForward, stepGates, g, accumulate: true);
                     RnnCell.Forward(n, h, _nonlinearity, stepGates, hState, yStep, ldy);
                     break;
                 case CellType.Lstm:
                     Span<float> cState = _c.AsSpan(0, n * h);
                     if (training) cState.CopyTo(_cPrev.AsSpan(rowBase * h, n * h));
-                    Gemm.Multiply(false, true, n, g, h, hState, h, wHh, h, stepGates, g, accumulate: true);
+                    Gemm.Multiply(false, n, hState, h, _packedForward, stepGates, g, accumulate: true);
                     LstmCell.Forward(n, h, stepGates, hState, cState, _aux.AsSpan(rowBase * h, n * h), yStep, ldy);
                     break;
                 default:
                     Span<float> hh = _hh.AsSpan(0, n * g);
-                    Gemm.Multiply(false, true, n, g, h, hState, h, wHh, h, hh, g, accumulate: false);
+                    Gemm.Multiply(false, n, hState, h, _packedForward, hh, g, accumulate: false);
                     GruCell.Forward(n, h, stepGates, hh, biasHn, _aux.AsSpan(rowBase * h, n * h), hState, yStep, ldy);
                     break;
             }
@@ -200,7 +204,8 @@ internal sealed class SequenceRunner
         }
         Span<float> dGx = _dGx.AsSpan(0, rows * g);
         Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, rows * g) : dGx;
-        ReadOnlySpan<float> wHh = _wHh.Value.Span;
+        _packedBackward ??= new PackedMatrix(g, h);
+        _packedBackward.Pack(_wHh.Value.Span, h, transB: false);
         ReadOnlySpan<float> gates = _gateValues.AsSpan(0, rows * g);
         ReadOnlySpan<int> sizes = batch.BatchSizes, offsets = batch.Offsets;
         int steps = batch.Steps;
@@ -237,7 +242,7 @@ internal sealed class SequenceRunner
                     break;
             }
             // dh_prev (+)= dGh[n, G]·W_hh[G, H]
-            Gemm.Multiply(false, false, n, h, g, stepDGh, g, wHh, h, dh, h, accumulateDh);
+            Gemm.Multiply(false, n, stepDGh, g, _packedBackward, dh, h, accumulateDh);
         }
 
         // Weight gradients over all packed rows at once.

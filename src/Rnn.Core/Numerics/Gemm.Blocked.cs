@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Rnn.Core.Numerics;
@@ -21,8 +22,13 @@ namespace Rnn.Core.Numerics;
 // which packs only the small A (the batch of hidden states) per step. w.Pack(...) refills it after an
 // optimiser step without allocating.
 //
-// Threads: a product with 2·M·N·K ≥ ParallelFlops is split into WorkerPool.Threads parts along N (whole NR
-// panels; along M when N has too few panels); each part runs the loop above with its thread's own buffers.
+// For m ≥ 2 this path is 1.2–2× faster than packing B every call (64×512×128: ~50 µs vs ~61 µs; 1×512×128: 2.4 µs
+// vs 6.2 µs for Simple), and it packs A once and shares it between the threads.
+//
+// Threads: a product with 2·M·N·K ≥ ParallelFlops (1 MFLOP, measured break-even) runs on WorkerPool (the caller plus
+// one dedicated thread here). Per-call products: WorkerPool.Threads parts along N (whole NR panels; along M when N
+// has too few panels), each running the loop above with its thread's own buffers. Pre-packed products: 4 parts per
+// thread along N, claimed dynamically, sharing the caller's packed A.
 
 internal static partial class Gemm
 {
@@ -37,7 +43,8 @@ internal static partial class Gemm
 
     /// <summary>
     /// Products with at least this many FLOPs (2·m·n·k) are split across <see cref="WorkerPool.Threads"/> threads;
-    /// below it one thread is faster (the dispatch costs ~1–2 µs, the second core's caches start cold).
+    /// below it one thread is faster (measured with the benchmarks' <c>scan</c>: waking the worker and the second core's
+    /// cold caches cost a few µs; at 1–2 MFLOP two threads take ~0.6–0.8 of one thread's time on a quiet machine).
     /// </summary>
     internal static long ParallelFlops { get; set; } = 1_000_000;
 
@@ -63,9 +70,12 @@ internal static partial class Gemm
         return true;
     }
 
-    /// <summary>Whether the blocked kernel beats <see cref="Simple"/> for this shape (measured on AVX-512).</summary>
-    private static bool PreferBlocked(int m, int n, int k) =>
-        Vector512.IsHardwareAccelerated && (long)m * n * k >= 4096;
+    /// <summary>
+    /// Whether the blocked kernel beats <see cref="Simple"/> for this shape. Measured (benchmarks: <c>scan</c>): with
+    /// AVX-512 it wins from 2 rows on, even for 4×8×8 (0.3 µs vs 1 µs); a single row (a matrix-vector product) is
+    /// faster as Simple's dot products / row updates (1×512×128 NT: 6.8 µs vs 13 µs), as is everything without AVX-512.
+    /// </summary>
+    private static bool PreferBlocked(int m, int n, int k) => Vector512.IsHardwareAccelerated && m >= 2;
 
     /// <summary>Blocked kernel without argument checks (m, n, k ≥ 1).</summary>
     private static unsafe void BlockedCore(bool transA, bool transB, int m, int n, int k,
@@ -153,15 +163,40 @@ internal static partial class Gemm
         /// <summary>Pre-packed B (null when B is packed per call) and its panel count.</summary>
         public float* Packed;
         public int PackedPanels;
+
+        /// <summary>All of op(A) packed once by the caller for the parts to share (null: each part packs its own).</summary>
+        public float* SharedA;
+        public int SharedARows;
     }
 
+    /// <summary>Largest op(A) (floats, padded; rows also at most 2·MC) that the pre-packed-B path packs once and shares between the parts.</summary>
+    private const int SharedALimit = 1 << 20;
+
+    /// <summary>Parts per thread for the pre-packed-B path: parts are claimed dynamically, so more balance better.</summary>
+    private const int PartsPerThread = 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run(ref Job job)
     {
         int threads = WorkerPool.Threads;
         long flops = 2L * job.M * job.N * job.K;
         int panels = (job.N + NR - 1) / NR;
         int parts = threads <= 1 || flops < ParallelFlops ? 1 : threads;
-        if (parts > 1)
+        if (job.Packed != null && PaddedRows(job.M) <= 2 * MC && (long)PaddedRows(job.M) * job.K <= SharedALimit)
+        {
+            // Per-step products: pack the small A once here; the parts are ranges of B panels sharing it.
+            int rows = PaddedRows(job.M);
+            job.SharedA = PackBuffers.Current.Shared(rows * job.K);
+            job.SharedARows = rows;
+            for (int pc = 0; pc < job.K; pc += KC)
+            {
+                int kc = Math.Min(KC, job.K - pc);
+                PackABlock(job.TransA, job.M, kc, job.TransA ? job.A + (nint)pc * job.Lda : job.A + pc, job.Lda, job.SharedA + (nint)pc * rows);
+            }
+            if (parts > 1) parts = Math.Min(panels, parts * PartsPerThread);
+            job.SplitN = true;
+        }
+        else if (parts > 1)
         {
             job.SplitN = panels >= parts * 2 || job.M < parts * MRTail;
             if (job.SplitN && panels < parts) parts = panels;
@@ -175,7 +210,11 @@ internal static partial class Gemm
         }
     }
 
+    /// <summary>Rows of op(A) once packed: whole MR tiles, then the rest rounded up to MRTail.</summary>
+    private static int PaddedRows(int m) => m / MR * MR + (m % MR + MRTail - 1) / MRTail * MRTail;
+
     // Part `part` of `job`: a range of whole NR panels (SplitN) or of MR-multiple rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunPart(void* context, int part)
     {
         ref readonly Job job = ref *(Job*)context;
@@ -208,8 +247,14 @@ internal static partial class Gemm
             {
                 int kc = Math.Min(KC, job.K - pc);
                 float* bBlock = job.Packed + (nint)pc * job.PackedPanels * NR + (nint)panelStart * kc * NR;
+                bool add = job.Accumulate || pc > 0;
+                if (job.SharedA != null)
+                {
+                    PanelsKernel(m, kc, job.SharedA + (nint)pc * job.SharedARows, bBlock, cols, c + j0, job.Ldc, add, buffers.Scratch);
+                    continue;
+                }
                 float* aBlock = job.TransA ? a + (nint)pc * job.Lda : a + pc;
-                MacroKernel(job.TransA, m, kc, aBlock, job.Lda, bBlock, cols, c + j0, job.Ldc, job.Accumulate || pc > 0, buffers);
+                MacroKernel(job.TransA, m, kc, aBlock, job.Lda, bBlock, cols, c + j0, job.Ldc, add, buffers);
             }
             return;
         }
@@ -231,25 +276,41 @@ internal static partial class Gemm
     /// C[0:m, 0:cols] (+)= op(A)[0:m, 0:kc] · Bblock, with the B block already packed in NR panels and
     /// A (offset to the k block's first column of op(A)) packed here MC rows at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MacroKernel(bool transA, int m, int kc, float* a, int lda, float* bBlock, int cols,
         float* c, int ldc, bool add, PackBuffers buffers)
     {
-        float* aPack = buffers.A;
         for (int ic = 0; ic < m; ic += MC)
         {
             int mc = Math.Min(MC, m - ic);
-            PackABlock(transA, mc, kc, transA ? a + ic : a + (nint)ic * lda, lda, aPack);
-            float* cRows = c + (nint)ic * ldc;
-            for (int j0 = 0; j0 < cols; j0 += NR)
-            {
-                int nr = Math.Min(NR, cols - j0);
-                float* bPanel = bBlock + (nint)(j0 / NR) * kc * NR;
-                int r = 0;
-                for (; r + MR <= mc; r += MR)
-                    Tile(MR, MR, nr, kc, aPack + (nint)r * kc, bPanel, cRows + (nint)r * ldc + j0, ldc, add, buffers.Scratch);
-                for (; r < mc; r += MRTail)
-                    Tile(MRTail, Math.Min(MRTail, mc - r), nr, kc, aPack + (nint)r * kc, bPanel, cRows + (nint)r * ldc + j0, ldc, add, buffers.Scratch);
-            }
+            PackABlock(transA, mc, kc, transA ? a + ic : a + (nint)ic * lda, lda, buffers.A);
+            PanelsKernel(mc, kc, buffers.A, bBlock, cols, c + (nint)ic * ldc, ldc, add, buffers.Scratch);
+        }
+    }
+
+    /// <summary>
+    /// C[0:m, 0:cols] (+)= Apack · Bblock over one k block, both packed: for each NR panel of B (kept in L1),
+    /// every register tile of A.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PanelsKernel(int m, int kc, float* aPack, float* bBlock, int cols,
+        float* c, int ldc, bool add, float* scratch)
+    {
+        int j0 = 0;
+        if (m == 1)
+        {
+            // A single row: four full panels at a time (see Kernel1x128).
+            for (; j0 + 4 * NR <= cols; j0 += 4 * NR) Kernel1x128(kc, aPack, bBlock + (nint)(j0 / NR) * kc * NR, c + j0, add);
+        }
+        for (; j0 < cols; j0 += NR)
+        {
+            int nr = Math.Min(NR, cols - j0);
+            float* bPanel = bBlock + (nint)(j0 / NR) * kc * NR;
+            int r = 0;
+            for (; r + MR <= m; r += MR)
+                Tile(MR, MR, nr, kc, aPack + (nint)r * kc, bPanel, c + (nint)r * ldc + j0, ldc, add, scratch);
+            for (; r < m; r += MRTail)
+                Tile(MRTail, Math.Min(MRTail, m - r), nr, kc, aPack + (nint)r * kc, bPanel, c + (nint)r * ldc + j0, ldc, add, scratch);
         }
     }
 }

@@ -121,6 +121,41 @@ internal static partial class Gemm
         StoreRow(c, c30, c31, add);
     }
 
+    /// <summary>
+    /// C[0, 0:128] (+)= a·B over one k block for a single row (a matrix-vector product): four consecutive B panels
+    /// at once so that 8 independent accumulators hide the FMA latency. <paramref name="a"/> is a packed tail tile
+    /// (stride MRTail; only row 0 is used); <paramref name="b"/> is the first of four panels, each (kc, NR).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Kernel1x128(int kc, float* a, float* b, float* c, bool add)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        nint panel = (nint)kc * NR;
+        float* b1 = b + panel, b2 = b + 2 * panel, b3 = b + 3 * panel;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> av = Vector512.Create(a[0]);
+            c0 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b), c0);
+            c1 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b + 16), c1);
+            c2 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b1), c2);
+            c3 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b1 + 16), c3);
+            c4 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b2), c4);
+            c5 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b2 + 16), c5);
+            c6 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b3), c6);
+            c7 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b3 + 16), c7);
+            a += MRTail;
+            b += NR;
+            b1 += NR;
+            b2 += NR;
+            b3 += NR;
+        }
+        StoreRow(c, c0, c1, add);
+        StoreRow(c + 32, c2, c3, add);
+        StoreRow(c + 64, c4, c5, add);
+        StoreRow(c + 96, c6, c7, add);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void StoreRow(float* c, Vector512<float> lo, Vector512<float> hi, bool add)
     {
@@ -138,6 +173,7 @@ internal static partial class Gemm
     /// <paramref name="tileRows"/> rows or <see cref="NR"/> columns) is computed in <paramref name="scratch"/>
     /// (<c>(MR, NR)</c>) and only its valid part is copied to C.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Tile(int tileRows, int rows, int cols, int kc, float* a, float* b,
         float* c, int ldc, bool add, float* scratch)
     {

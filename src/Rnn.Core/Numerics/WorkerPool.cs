@@ -1,37 +1,54 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Rnn.Core.Numerics;
 
 /// <summary>
 /// A tiny persistent fork-join pool for kernels too short for <see cref="Parallel.For(int, int, Action{int})"/>
 /// (which costs ~5–20 µs per call): <see cref="Environment.ProcessorCount"/> − 1 dedicated background threads
-/// plus the calling thread. A dispatch allocates nothing and costs about a microsecond when the workers are
-/// spinning; an idle worker spins for <see cref="SpinMicroseconds"/> after its last part, then blocks on a
-/// semaphore (so it does not steal a core from other work between training steps).
+/// plus the calling thread. A dispatch allocates nothing and costs about a microsecond when a worker is
+/// spinning; an idle worker spins for <see cref="SpinMicroseconds"/> after its last job, then blocks (so it does
+/// not steal a core from other work between training steps).
 /// </summary>
 /// <remarks>
-/// <para><c>Run(parts, work, context)</c> calls <c>work(context, i)</c> once for every i in [0, parts): the
-/// caller runs part 0 (and every participant-count-th part after it), worker w runs part w, … The call returns
-/// when every part is done, so <c>context</c> may point to the caller's stack (pinned spans, a job struct).</para>
+/// <para><c>Run(parts, work, context)</c> calls <c>work(context, i)</c> exactly once for every i in [0, parts) and
+/// returns when all are done, so <c>context</c> may point to the caller's stack (pinned spans, a job struct).
+/// The parts are dealt in contiguous ranges, one per participating thread (the caller first), and each thread runs
+/// its own range first — so repeated products give every thread the same columns, whose weights stay in its L2 —
+/// then takes the parts left in the others' ranges. Parts are claimed one at a time from per-range counters: a
+/// worker that is late (descheduled on a busy machine) simply claims nothing and the caller does its range, so
+/// the call never waits for a worker that has not started a part.</para>
 /// <para>One job at a time: a call made while another is in flight (another thread, or a nested call from inside
 /// a part) runs all its parts inline on its own thread. Parts must not throw (an exception on a worker ends the
 /// process).</para>
+/// <para>Each range's counter holds (job id &lt;&lt; 32 | next part). A job is published as: every counter ← (id,
+/// Closed), fields written, each participant's counter ← (id, first part of its range). A thread reads a counter,
+/// then the fields, then claims with a compare-exchange on the value it read; the claim fails if a newer job was
+/// published meanwhile, so it never runs a part with another job's fields.</para>
 /// </remarks>
 internal static unsafe class WorkerPool
 {
+    private const uint Closed = uint.MaxValue;
+
+    /// <summary>Longs between two slots' claim counters: one 64-byte cache line each.</summary>
+    private const int Stride = 8;
+
     private static readonly Worker[] s_workers = CreateWorkers();
+    private static readonly int s_slots = s_workers.Length + 1;
+    private static readonly long[] s_claims = CreateClaims(s_slots);
+    private static readonly int[] s_ends = new int[s_slots];
     private static int s_busy;
-    private static int s_remaining;
+    private static int s_done;
+    private static uint s_jobId;
+    private static int s_participants;
     private static delegate*<void*, int, void> s_work;
     private static void* s_context;
-    private static int s_parts;
-    private static int s_participants;
 
-    /// <summary>How long an idle worker spins before it blocks (default 50 µs). 0 blocks immediately.</summary>
-    public static int SpinMicroseconds { get; set; } = 50;
+    /// <summary>How long an idle worker spins before it blocks (default 100 µs). 0 blocks almost at once.</summary>
+    public static int SpinMicroseconds { get; set; } = 100;
 
     /// <summary>Threads a job can use now: the caller plus the workers, capped by <see cref="Parallelism.MaxThreads"/>.</summary>
-    public static int Threads => Math.Min(s_workers.Length + 1, Parallelism.MaxThreads);
+    public static int Threads => Math.Min(s_slots, Parallelism.MaxThreads);
 
     /// <summary>Runs <c>work(context, i)</c> for every i in [0, <paramref name="parts"/>) and returns when all are done.</summary>
     /// <param name="parts">Number of parts; 1 runs inline.</param>
@@ -45,20 +62,74 @@ internal static unsafe class WorkerPool
             for (int i = 0; i < parts; i++) work(context, i);
             return;
         }
+        // Publish: close every slot, write the fields, open the participants' ranges, wake their workers.
+        long id = (long)++s_jobId << 32;
+        for (int slot = 0; slot < s_slots; slot++) Interlocked.Exchange(ref s_claims[slot * Stride], id | Closed);
         s_work = work;
         s_context = context;
-        s_parts = parts;
         s_participants = participants;
-        Volatile.Write(ref s_remaining, participants - 1);
-        for (int w = 0; w < participants - 1; w++) s_workers[w].Start();
+        Volatile.Write(ref s_done, 0);
+        for (int slot = 0; slot < participants; slot++) s_ends[slot] = (int)((long)parts * (slot + 1) / participants);
+        for (int slot = 0; slot < participants; slot++)
+            Interlocked.Exchange(ref s_claims[slot * Stride], id | (uint)((long)parts * slot / participants));
+        for (int w = 0; w < participants - 1; w++) s_workers[w].Wake();
 
-        for (int i = 0; i < parts; i += participants) work(context, i);
-
+        int mine = Help(0);
+        // Every part is claimed; wait only for the ones a worker is still running.
+        int done = Interlocked.Add(ref s_done, mine);
         var spinner = new SpinWait();
-        while (Volatile.Read(ref s_remaining) != 0) spinner.SpinOnce(sleep1Threshold: -1);
-        s_work = null;
-        s_context = null;
+        while (done != parts)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            done = Volatile.Read(ref s_done);
+        }
         Volatile.Write(ref s_busy, 0);
+    }
+
+    /// <summary>
+    /// One participant's turn: runs the parts of its own slot's range (so that repeated products give each thread the
+    /// same columns, whose data stays in its caches), then takes what is left in the other slots' ranges.
+    /// </summary>
+    /// <returns>How many parts it ran.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Help(int slot)
+    {
+        int ran = 0;
+        int participants = Volatile.Read(ref s_participants);
+        for (int i = 0; i < participants; i++)
+        {
+            int victim = (slot + i) % participants;
+            while (TryClaim(victim, out var work, out void* context, out int part))
+            {
+                work(context, part);
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /// <summary>Claims the next part of <paramref name="slot"/>'s range of the current job, if any is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TryClaim(int slot, out delegate*<void*, int, void> work, out void* context, out int part)
+    {
+        ref long claim = ref s_claims[slot * Stride];
+        while (true)
+        {
+            long seen = Volatile.Read(ref claim);
+            part = (int)(uint)seen;
+            work = s_work;
+            context = s_context;
+            if ((uint)seen == Closed || part >= Volatile.Read(ref s_ends[slot])) return false;
+            // Succeeds only if the job is still the one whose fields were read (see the remarks).
+            if (Interlocked.CompareExchange(ref claim, seen + 1, seen) == seen) return true;
+        }
+    }
+
+    private static long[] CreateClaims(int slots)
+    {
+        var claims = new long[slots * Stride];
+        for (int slot = 0; slot < slots; slot++) claims[slot * Stride] = Closed;
+        return claims;
     }
 
     private static Worker[] CreateWorkers()
@@ -69,46 +140,27 @@ internal static unsafe class WorkerPool
         return workers;
     }
 
-    /// <summary>One dedicated thread: waits for a ticket, runs its parts, counts itself done.</summary>
+    /// <summary>One dedicated thread: waits for a wake-up ticket, helps with the current job, spins, then sleeps.</summary>
     private sealed class Worker
     {
-        private readonly int _index;
         private readonly object _gate = new();
-        private bool _signalled;
+        private readonly int _slot;
         private long _ticket;
         private int _sleeping;
+        private bool _signalled;
 
         public Worker(int index)
         {
-            _index = index;
+            _slot = index;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"Rnn.WorkerPool {index}" };
             thread.Start();
         }
 
-        /// <summary>Called by the dispatcher after it published the job.</summary>
-        public void Start()
+        /// <summary>Called by the dispatcher after it published a job.</summary>
+        public void Wake()
         {
             Interlocked.Increment(ref _ticket);
-            if (Interlocked.Exchange(ref _sleeping, 0) == 1) Wake();
-        }
-
-        // An auto-reset event built on a monitor: Wake sets it, Sleep waits for it and clears it.
-        private void Wake()
-        {
-            lock (_gate)
-            {
-                _signalled = true;
-                Monitor.Pulse(_gate);
-            }
-        }
-
-        private void Sleep()
-        {
-            lock (_gate)
-            {
-                while (!_signalled) Monitor.Wait(_gate);
-                _signalled = false;
-            }
+            if (Interlocked.Exchange(ref _sleeping, 0) == 1) Signal();
         }
 
         private void Loop()
@@ -118,11 +170,8 @@ internal static unsafe class WorkerPool
             {
                 WaitForTicket(seen);
                 seen = Volatile.Read(ref _ticket);
-                int parts = s_parts, step = s_participants;
-                var work = s_work;
-                void* context = s_context;
-                for (int i = _index; i < parts; i += step) work(context, i);
-                Interlocked.Decrement(ref s_remaining);
+                int ran = Help(_slot);
+                if (ran > 0) Interlocked.Add(ref s_done, ran);
             }
         }
 
@@ -140,12 +189,31 @@ internal static unsafe class WorkerPool
                 Interlocked.Exchange(ref _sleeping, 1);
                 if (Volatile.Read(ref _ticket) != seen)
                 {
-                    // A ticket came in meanwhile: undo the sleep flag, or consume the wake-up it already sent.
+                    // A ticket came in meanwhile: undo the sleep flag, or consume the signal it already sent.
                     if (Interlocked.Exchange(ref _sleeping, 0) == 0) Sleep();
                     return;
                 }
                 Sleep();
                 return;
+            }
+        }
+
+        // An auto-reset event built on a monitor: Signal sets it, Sleep waits for it and clears it.
+        private void Signal()
+        {
+            lock (_gate)
+            {
+                _signalled = true;
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        private void Sleep()
+        {
+            lock (_gate)
+            {
+                while (!_signalled) Monitor.Wait(_gate);
+                _signalled = false;
             }
         }
     }

@@ -113,6 +113,75 @@ public static class SequenceTrainer
         return new TrainingResult(history, bestEpoch, stoppedEarly);
     }
 
+    /// <summary>
+    /// Trains on a stream of examples read afresh every epoch (for data larger than memory): <paramref name="epochSource"/>
+    /// yields the examples of one epoch (in any order; a shuffling source gives better batches), and each run of
+    /// <see cref="TrainerOptions.BatchSize"/> × 32 of them is sorted by length into mini-batches, so at most that many
+    /// examples are held at once. No validation part: early stopping needs <see cref="Fit"/>.
+    /// </summary>
+    /// <param name="model">A many-to-one model.</param>
+    /// <param name="epochSource">Called once per epoch (epoch number 1-based) to enumerate that epoch's examples in chunks.</param>
+    /// <param name="options">How to train (<see cref="TrainerOptions.ValidationFraction"/> must be 0).</param>
+    public static TrainingResult FitStreaming(SequenceModel model, Func<int, IEnumerable<SequenceDataset>> epochSource, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(epochSource);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ValidationFraction > 0f)
+            ThrowHelper.ThrowArgument(nameof(options), "streaming training has no validation part; set ValidationFraction to 0");
+        var rng = new Rng(options.Seed);
+        var optimizer = CreateOptimizer(model, options);
+        var batch = new SequenceBatch();
+        var classTargets = new int[options.BatchSize];
+        float[] valueTargets = [];
+        var dLogits = new Tensor(0);
+        var history = new List<EpochSummary>();
+        var clock = Stopwatch.StartNew();
+        bool validated = false;
+        model.Train();
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            if (options.Schedule is not null) optimizer.LearningRate = options.Schedule.GetLearningRate(epoch - 1);
+            var epochStart = clock.Elapsed;
+            double lossSum = 0;
+            int seen = 0, batches = 0;
+            float gradNorm = 0;
+            foreach (var chunk in epochSource(epoch))
+            {
+                if (chunk.Count == 0) continue;
+                if (!validated) { Validate(model, chunk, options); validated = true; }
+                if (valueTargets.Length < options.BatchSize * chunk.TargetWidth) valueTargets = new float[options.BatchSize * chunk.TargetWidth];
+                var order = new int[chunk.Count];
+                foreach (var (start, count) in PlanBatches(chunk, options.BatchSize, rng, order))
+                {
+                    Fill(batch, chunk, order.AsSpan(start, count), classTargets, valueTargets);
+                    optimizer.ZeroGrad();
+                    Tensor logits = model.Forward(batch);
+                    dLogits.Resize(logits.Shape);
+                    double loss = ComputeLoss(options, logits, count, chunk.TargetWidth, classTargets, valueTargets, dLogits.Span);
+                    model.Backward(dLogits);
+                    gradNorm = options.GradientClipNorm > 0f
+                        ? GradientClipping.ClipGradNorm(model.Parameters.Values, options.GradientClipNorm)
+                        : GradientClipping.GlobalGradNorm(model.Parameters.Values);
+                    optimizer.Step();
+                    lossSum += loss * count;
+                    seen += count;
+                    batches++;
+                    options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, batches, 0, lossSum / seen, null, null, gradNorm, clock.Elapsed, false));
+                }
+            }
+            if (seen == 0) ThrowHelper.ThrowArgument(nameof(epochSource), $"epoch {epoch} had no examples");
+            double trainingLoss = lossSum / seen;
+            history.Add(new EpochSummary(epoch, trainingLoss, null, null, (clock.Elapsed - epochStart).TotalSeconds));
+            options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, batches, batches, trainingLoss, null, null, gradNorm, clock.Elapsed, true));
+        }
+        model.Eval();
+        return new TrainingResult(history, history.Count, false);
+    }
+
+    /// <summary>The number of examples <see cref="FitStreaming"/> sorts together: 32 batches.</summary>
+    public static int StreamingChunkSize(int batchSize) => batchSize * PoolBatches;
+
     /// <summary>Runs <paramref name="model"/> in evaluation mode over every example: outputs [N, O] in the data's order.</summary>
     public static Tensor Predict(SequenceModel model, SequenceDataset data, int batchSize = 256)
     {

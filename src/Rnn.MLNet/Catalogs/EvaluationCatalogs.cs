@@ -25,6 +25,11 @@ public sealed partial class BinaryClassificationCatalog
     public IReadOnlyList<CrossValidationResult<CalibratedBinaryClassificationMetrics>> CrossValidate(IDataView data, IEstimator<ITransformer> estimator,
         int numberOfFolds = 5, string labelColumnName = "Label", string? samplingKeyColumnName = null, int? seed = null) =>
         Evaluators.CrossValidate(Context, data, estimator, numberOfFolds, samplingKeyColumnName, seed, scored => Evaluate(scored, labelColumnName));
+
+    /// <summary>Cross-validates an estimator whose output has no Probability column.</summary>
+    public IReadOnlyList<CrossValidationResult<BinaryClassificationMetrics>> CrossValidateNonCalibrated(IDataView data, IEstimator<ITransformer> estimator,
+        int numberOfFolds = 5, string labelColumnName = "Label", string? samplingKeyColumnName = null, int? seed = null) =>
+        Evaluators.CrossValidate(Context, data, estimator, numberOfFolds, samplingKeyColumnName, seed, scored => EvaluateNonCalibrated(scored, labelColumnName));
 }
 
 public sealed partial class MulticlassClassificationCatalog

@@ -45,9 +45,25 @@ public sealed partial class ModelOperationsCatalog
         where TDst : class, new() =>
         new(transformer, ignoreMissingColumns);
 
-    /// <summary>A prediction engine safe to call from many threads at once (a pool of engines over the shared model).</summary>
-    public ThreadSafePredictionEngine<TSrc, TDst> CreateThreadSafePredictionEngine<TSrc, TDst>(ITransformer transformer, bool ignoreMissingColumns = true)
+    /// <summary>
+    /// A prediction engine (<b>not thread-safe</b>) whose input columns take the types of <paramref name="inputSchema"/>
+    /// (e.g. the schema <see cref="Load(string, out DataViewSchema)"/> returns) where <typeparamref name="TSrc"/> is less
+    /// precise: a plain <c>float[]</c> member feeds a known-size vector column, a <c>uint</c> member a key column.
+    /// </summary>
+    public PredictionEngine<TSrc, TDst> CreatePredictionEngine<TSrc, TDst>(ITransformer transformer, DataViewSchema inputSchema)
+        where TSrc : class
+        where TDst : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new(transformer, ignoreMissingColumns: true, inputSchema);
+    }
+
+    /// <summary>
+    /// A prediction engine safe to call from many threads at once (<b>thread-safe</b>: a pool of engines over the shared,
+    /// immutable model). <paramref name="inputSchema"/> plays the role it has in <see cref="CreatePredictionEngine{TSrc, TDst}(ITransformer, DataViewSchema)"/>.
+    /// </summary>
+    public ThreadSafePredictionEngine<TSrc, TDst> CreateThreadSafePredictionEngine<TSrc, TDst>(ITransformer transformer, bool ignoreMissingColumns = true, DataViewSchema? inputSchema = null)
         where TSrc : class
         where TDst : class, new() =>
-        new(transformer, ignoreMissingColumns);
+        new(transformer, ignoreMissingColumns, inputSchema);
 }

@@ -17,9 +17,7 @@ internal static class Evaluators
     public static CalibratedBinaryClassificationMetrics Binary(IDataView data, string label, string score, string? probability, string predictedLabel)
     {
         ArgumentNullException.ThrowIfNull(data);
-        DataViewSchema.Column labelColumn = Columns.Find(data.Schema, label);
-        if (labelColumn.Type is not BooleanDataViewType && !labelColumn.Type.Equals(NumberDataViewType.Single))
-            Throw.WrongType(label, labelColumn.Type, "Boolean or Single");
+        DataViewSchema.Column labelColumn = LabelReader.CheckBinary(data.Schema, label);
         DataViewSchema.Column scoreColumn = RequireSingle(data.Schema, score);
         DataViewSchema.Column? probabilityColumn = probability is null ? null : RequireSingle(data.Schema, probability);
         DataViewSchema.Column predictedColumn = Columns.Find(data.Schema, predictedLabel);
@@ -29,7 +27,7 @@ internal static class Evaluators
         var rows = new List<(bool Label, float Score, float Probability, bool Predicted)>();
         using (DataViewRowCursor cursor = data.GetRowCursor(new[] { labelColumn, scoreColumn, predictedColumn }.Concat(probabilityColumn is { } p ? [p] : [])))
         {
-            Func<bool?> readLabel = BinaryLabelReader(cursor, labelColumn);
+            Func<bool?> readLabel = LabelReader.Binary(cursor, labelColumn);
             ValueGetter<float> getScore = cursor.GetGetter<float>(scoreColumn);
             ValueGetter<float>? getProbability = probabilityColumn is { } pc ? cursor.GetGetter<float>(pc) : null;
             ValueGetter<bool> getPredicted = cursor.GetGetter<bool>(predictedColumn);
@@ -80,32 +78,6 @@ internal static class Evaluators
         if (!c.Type.Equals(NumberDataViewType.Single))
             Throw.WrongType(name, c.Type, "Single");
         return c;
-    }
-
-    /// <summary>Reads a Boolean label, or a Single label that must be 0 or 1 (NaN = missing, returns null).</summary>
-    private static Func<bool?> BinaryLabelReader(DataViewRowCursor cursor, DataViewSchema.Column column)
-    {
-        if (column.Type is BooleanDataViewType)
-        {
-            ValueGetter<bool> get = cursor.GetGetter<bool>(column);
-            bool b = false;
-            return () =>
-            {
-                get(ref b);
-                return b;
-            };
-        }
-        ValueGetter<float> getFloat = cursor.GetGetter<float>(column);
-        float f = 0;
-        return () =>
-        {
-            getFloat(ref f);
-            if (float.IsNaN(f))
-                return null;
-            if (f is not (0 or 1))
-                throw new ArgumentException($"Column '{column.Name}' row {cursor.Position}: label {f} is not a binary label (0 or 1).");
-            return f == 1;
-        };
     }
 
     /// <summary>P(score of a positive > score of a negative), ties counting half; NaN without both classes.</summary>
@@ -165,9 +137,7 @@ internal static class Evaluators
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(topKPredictionCount);
-        DataViewSchema.Column labelColumn = Columns.Find(data.Schema, label);
-        if (labelColumn.Type is not KeyDataViewType { RawType: var lt } || lt != typeof(uint))
-            throw Throw.WrongTypeError(label, labelColumn.Type, "a key of UInt32 (use MapValueToKey on the label)");
+        DataViewSchema.Column labelColumn = LabelReader.CheckMulticlass(data.Schema, label);
         DataViewSchema.Column scoreColumn = Columns.Find(data.Schema, score);
         if (scoreColumn.Type is not VectorDataViewType { IsKnownSize: true } sv || !sv.ItemType.Equals(NumberDataViewType.Single))
             throw Throw.WrongTypeError(score, scoreColumn.Type, "a known-size vector of Single");
@@ -216,7 +186,10 @@ internal static class Evaluators
         }
         if (rows == 0)
             throw new InvalidOperationException($"Cannot evaluate: the data view has no rows with a label in '{label}'.");
-        var confusion = new ConfusionMatrix(counts, Enumerable.Range(0, k).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(), isBinary: false);
+        string[] names = ScoringSchema.GetClassNames(labelColumn) is { } known && known.Count == k
+            ? [.. known]
+            : Enumerable.Range(0, k).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var confusion = new ConfusionMatrix(counts, names, isBinary: false);
         double macro = Enumerable.Range(0, k).Where(c => classRows[c] > 0).Average(c => confusion.PerClassRecall[c]);
         double priorLoss = -classRows.Where(n => n > 0).Sum(n => n / rows * Math.Log(n / rows));
         double logLoss = loss / rows;

@@ -98,6 +98,8 @@ internal static class ModelJson
         "Int64" => NumberDataViewType.Int64,
         "UInt32" => NumberDataViewType.UInt32,
         "UInt64" => NumberDataViewType.UInt64,
+        "Byte" => NumberDataViewType.Byte,
+        "UInt16" => NumberDataViewType.UInt16,
         _ => null,
     };
 }

@@ -14,6 +14,8 @@ namespace Rnn.MLNet;
 /// used. An app that only calls <c>ml.Model.Load</c> may not have touched such an assembly yet, so on an
 /// unknown id the registry loads the known companion assemblies by their fixed names (a constant list in this
 /// class, never a name from the file: "Rnn.Pipelines"), runs their module initializers, and looks again.
+/// A library's <c>[ModuleInitializer]</c> raises CA2255; suppress it there with a justification pointing here
+/// (tests/Rnn.MLNet.Tests/Companion shows the pattern and ModelRegistryTest checks the by-name load).
 /// </remarks>
 public static class ModelRegistry
 {

@@ -46,7 +46,14 @@ public sealed class ModelSaveContext
 
     /// <summary>Writes named float32 tensors to <c><paramref name="name"/>.safetensors</c>.</summary>
     public void WriteTensors(string name, IReadOnlyDictionary<string, Tensor> tensors) =>
-        WriteEntry(name + ".safetensors", SafeTensorsFile.Write(tensors));
+        WriteEntry(name + ".safetensors", ToSafeTensors(tensors));
+
+    private static byte[] ToSafeTensors(IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        using var buffer = new MemoryStream();
+        Rnn.Core.Serialization.SafeTensors.Save(buffer, tensors);
+        return buffer.ToArray();
+    }
 
     /// <summary>Writes a list of strings (a vocabulary) as a JSON array to <c><paramref name="name"/>.json</c>.</summary>
     public void WriteStrings(string name, IReadOnlyList<string> values) =>
@@ -106,7 +113,8 @@ public sealed class ModelLoadContext
     public IReadOnlyDictionary<string, Tensor> ReadTensors(string name)
     {
         string path = Directory + name + ".safetensors";
-        return SafeTensorsFile.Read(_zip.ReadEntry(path), $"{_zip.Name}: {path}");
+        using var stream = new MemoryStream(_zip.ReadEntry(path), writable: false);
+        return Rnn.Core.Serialization.SafeTensors.Load(stream, $"{_zip.Name}: {path}");
     }
 
     /// <summary>Reads the string list <c><paramref name="name"/>.json</c>.</summary>

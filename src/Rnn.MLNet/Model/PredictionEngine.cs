@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Rnn.MLNet.Internals;
 
 namespace Rnn.MLNet;
@@ -19,10 +18,10 @@ public sealed class PredictionEngine<TSrc, TDst> : IDisposable
     private readonly DataViewRow _output;
     private readonly Action<TDst>[] _setters;
 
-    internal PredictionEngine(ITransformer transformer, bool ignoreMissingColumns)
+    internal PredictionEngine(ITransformer transformer, bool ignoreMissingColumns, DataViewSchema? inputSchema = null)
     {
         ArgumentNullException.ThrowIfNull(transformer);
-        _source = new ObjectRow<TSrc>();
+        _source = new ObjectRow<TSrc>(inputSchema);
         IRowToRowMapper mapper = transformer.GetRowToRowMapper(_source.Schema);
         DataViewSchema.Column[] needed = RowObjects.Needed<TDst>(mapper.OutputSchema, ignoreMissingColumns).ToArray();
         _output = mapper.GetRow(_source, needed);
@@ -53,85 +52,4 @@ public sealed class PredictionEngine<TSrc, TDst> : IDisposable
 
     /// <summary>Releases the engine's row.</summary>
     public void Dispose() => _output.Dispose();
-}
-
-/// <summary>
-/// A prediction engine that may be called from many threads at once (<c>ml.Model.CreateThreadSafePredictionEngine</c>).
-/// <b>Thread-safe</b>: each call borrows a <see cref="PredictionEngine{TSrc, TDst}"/> from a pool (creating one when all
-/// are busy) and returns it; the model itself is immutable and shared.
-/// </summary>
-/// <typeparam name="TSrc">The input class.</typeparam>
-/// <typeparam name="TDst">The output class.</typeparam>
-public sealed class ThreadSafePredictionEngine<TSrc, TDst> : IDisposable
-    where TSrc : class
-    where TDst : class, new()
-{
-    private readonly ITransformer _model;
-    private readonly bool _ignoreMissingColumns;
-    private readonly ConcurrentBag<PredictionEngine<TSrc, TDst>> _pool = [];
-
-    internal ThreadSafePredictionEngine(ITransformer model, bool ignoreMissingColumns)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        _model = model;
-        _ignoreMissingColumns = ignoreMissingColumns;
-        _pool.Add(new PredictionEngine<TSrc, TDst>(model, ignoreMissingColumns)); // fail early on a schema mismatch
-    }
-
-    /// <summary>Predicts for <paramref name="example"/>; safe to call concurrently.</summary>
-    public TDst Predict(TSrc example)
-    {
-        if (!_pool.TryTake(out PredictionEngine<TSrc, TDst>? engine))
-            engine = new PredictionEngine<TSrc, TDst>(_model, _ignoreMissingColumns);
-        try
-        {
-            return engine.Predict(example);
-        }
-        finally
-        {
-            _pool.Add(engine);
-        }
-    }
-
-    /// <summary>Releases the pooled engines.</summary>
-    public void Dispose()
-    {
-        while (_pool.TryTake(out PredictionEngine<TSrc, TDst>? engine))
-            engine.Dispose();
-    }
-}
-
-/// <summary>A one-row source whose values come from a settable object; moving to a new object advances <see cref="Position"/>.</summary>
-internal sealed class ObjectRow<TRow> : DataViewRow
-    where TRow : class
-{
-    private readonly Delegate[] _getters;
-    private TRow? _current;
-    private long _position = -1;
-
-    public ObjectRow()
-    {
-        MemberColumn<TRow>[] members = RowTypeMapping.Columns<TRow>(forWriting: false);
-        var builder = new DataViewSchema.Builder();
-        foreach (MemberColumn<TRow> m in members)
-            builder.AddColumn(m.Name, m.Type);
-        Schema = builder.ToSchema();
-        _getters = members.Select(m => m.MakeGetter(Current)).ToArray();
-    }
-
-    public override DataViewSchema Schema { get; }
-
-    public override long Position => _position;
-
-    public void MoveTo(TRow row)
-    {
-        _current = row;
-        _position++;
-    }
-
-    private TRow Current() => _current ?? throw new InvalidOperationException("No input object yet.");
-
-    public override bool IsColumnActive(DataViewSchema.Column column) => true;
-
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => RowGetters.Get<TValue>(Schema, _getters, column);
 }

@@ -1,6 +1,6 @@
 namespace Rnn.MLNet.Data;
 
-/// <summary>The numeric column types: <see cref="float"/>, <see cref="double"/>, <see cref="int"/>, <see cref="long"/>, <see cref="uint"/>, <see cref="ulong"/>.</summary>
+/// <summary>The numeric column types: <see cref="float"/>, <see cref="double"/>, <see cref="int"/>, <see cref="long"/>, <see cref="uint"/>, <see cref="ulong"/>, <see cref="byte"/>, <see cref="ushort"/>.</summary>
 public sealed class NumberDataViewType : PrimitiveDataViewType
 {
     private NumberDataViewType(Type rawType) : base(rawType) { }
@@ -22,6 +22,16 @@ public sealed class NumberDataViewType : PrimitiveDataViewType
 
     /// <summary>64-bit unsigned integer.</summary>
     public static NumberDataViewType UInt64 { get; } = new(typeof(ulong));
+
+    /// <summary>8-bit unsigned integer.</summary>
+    public static NumberDataViewType Byte { get; } = new(typeof(byte));
+
+    /// <summary>16-bit unsigned integer.</summary>
+    public static NumberDataViewType UInt16 { get; } = new(typeof(ushort));
+
+    /// <summary>The number type whose raw type is <paramref name="rawType"/>, or null.</summary>
+    internal static NumberDataViewType? FromRawType(Type rawType) =>
+        new[] { Single, Double, Int32, Int64, UInt32, UInt64, Byte, UInt16 }.FirstOrDefault(t => t.RawType == rawType);
 
     /// <inheritdoc/>
     public override bool Equals(DataViewType? other) => ReferenceEquals(this, other);

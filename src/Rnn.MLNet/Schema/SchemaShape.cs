@@ -83,7 +83,7 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
         /// <summary>Scalar or vector.</summary>
         public VectorKind Kind { get; }
 
-        /// <summary>The item type (the key type for keys).</summary>
+        /// <summary>The item type (for keys, the key's raw number type, e.g. UInt32, with <see cref="IsKey"/> set).</summary>
         public DataViewType ItemType { get; }
 
         /// <summary>Whether the items are keys.</summary>
@@ -102,7 +102,10 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
             var annotations = new SchemaShape(c.Annotations.Schema.Select(a => new Column(a.Name,
                 a.Type is VectorDataViewType av ? (av.IsKnownSize ? VectorKind.Vector : VectorKind.VariableVector) : VectorKind.Scalar,
                 a.Type is VectorDataViewType av2 ? av2.ItemType : a.Type, false)));
-            return new Column(c.Name, kind, item, item is KeyDataViewType, annotations);
+            // As ML.NET: a key column's shape has the key's raw number type as item type and IsKey set.
+            return item is KeyDataViewType key
+                ? new Column(c.Name, kind, NumberDataViewType.FromRawType(key.RawType)!, true, annotations)
+                : new Column(c.Name, kind, item, false, annotations);
         }
 
         /// <inheritdoc/>

@@ -59,28 +59,8 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         ArgumentNullException.ThrowIfNull(input);
         var features = SequenceFeatures.FromSchema(input.Schema, _options.FeatureColumnName, _options.StepSize, _options.MaximumSequenceLength);
         var labelColumn = SequenceFeatures.FindColumn(input.Schema, _options.LabelColumnName, "label");
-        var labels = LabelReader.Create(Task, labelColumn);
+        var labels = TrainingLabelReader.Create(Task, labelColumn);
         var featureColumn = input.Schema[_options.FeatureColumnName];
-
-        var tokens = new List<int[]>();
-        var values = new List<float[]>();
-        var classTargets = new List<int>();
-        var valueTargets = new List<float>();
-        using (var cursor = input.GetRowCursor([featureColumn, labelColumn]))
-        {
-            var reader = features.CreateReader(cursor, featureColumn);
-            var labelGetter = labels.Bind(cursor);
-            while (cursor.MoveNext())
-            {
-                if (features.IsKey) tokens.Add(reader.ReadTokens(cursor.Position).ToArray());
-                else values.Add(reader.ReadSteps(cursor.Position).ToArray());
-                if (Task == RecurrentTask.Regression) valueTargets.Add(labelGetter.ReadValue(cursor.Position));
-                else classTargets.Add(labelGetter.ReadClass(cursor.Position));
-            }
-        }
-        int rows = features.IsKey ? tokens.Count : values.Count;
-        if (rows == 0)
-            throw new ArgumentException($"The training data has no rows (feature column '{_options.FeatureColumnName}', label column '{_options.LabelColumnName}').", nameof(input));
 
         int outputs = Task switch
         {
@@ -90,15 +70,13 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         };
         int seed = _options.Seed ?? _context.NextSeed();
         var modelOptions = ModelOptions(_options, features, outputs, seed);
-        var model = new SequenceModel(modelOptions);
-        if (features.IsKey) PrepareEmbedding(model, featureColumn);
-        SequenceDataset data = Task == RecurrentTask.Regression
-            ? (features.IsKey ? SequenceDataset.FromTokens(tokens, valueTargets.ToArray(), 1) : SequenceDataset.FromValues(values, features.StepSize, valueTargets.ToArray(), 1))
-            : (features.IsKey ? SequenceDataset.FromTokens(tokens, classTargets.ToArray()) : SequenceDataset.FromValues(values, features.StepSize, classTargets.ToArray()));
         if (_options.ClassWeights is { } weights && weights.Length != outputs && Task != RecurrentTask.Regression)
             throw new ArgumentException($"ClassWeights has {weights.Length} entries, the task has {outputs} classes.", nameof(input));
-
-        LastTrainingResult = SequenceTrainer.Fit(model, data, new TrainerOptions
+        if (!_options.CacheData && _options.ValidationFraction > 0f)
+            throw new ArgumentException("ValidationFraction needs CacheData = true (a streamed view has no held-out part).", nameof(input));
+        var model = new SequenceModel(modelOptions);
+        if (features.IsKey) PrepareEmbedding(model, featureColumn);
+        var trainerOptions = new TrainerOptions
         {
             Epochs = _options.Epochs,
             BatchSize = _options.BatchSize,
@@ -112,8 +90,60 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
             EarlyStoppingPatience = _options.EarlyStoppingPatience,
             Seed = seed,
             Progress = _options.Progress,
-        });
+        };
+        if (_options.CacheData)
+        {
+            var data = ReadChunks(input, features, featureColumn, labelColumn, labels, int.MaxValue).FirstOrDefault()
+                ?? throw new ArgumentException($"The training data has no rows (feature column '{_options.FeatureColumnName}', label column '{_options.LabelColumnName}').", nameof(input));
+            LastTrainingResult = SequenceTrainer.Fit(model, data, trainerOptions);
+        }
+        else
+        {
+            int chunk = SequenceTrainer.StreamingChunkSize(_options.BatchSize);
+            LastTrainingResult = SequenceTrainer.FitStreaming(model, epoch =>
+            {
+                // Each epoch reads the view again through a bounded shuffle pool (a fresh order per epoch).
+                var shuffled = _context.Data.ShuffleRows(input, seed: unchecked(seed + epoch), shufflePoolSize: chunk);
+                return ReadChunks(shuffled, features, shuffled.Schema[_options.FeatureColumnName], shuffled.Schema[_options.LabelColumnName], labels, chunk);
+            }, trainerOptions);
+        }
         return new RecurrentPredictionTransformer(Task, features, model, labels.KeyValues);
+    }
+
+    /// <summary>Reads the rows of <paramref name="input"/> as datasets of at most <paramref name="chunkSize"/> examples.</summary>
+    private IEnumerable<SequenceDataset> ReadChunks(IDataView input, SequenceFeatures features, DataViewSchema.Column featureColumn,
+        DataViewSchema.Column labelColumn, TrainingLabelReader labels, int chunkSize)
+    {
+        var tokens = new List<int[]>();
+        var values = new List<float[]>();
+        var classTargets = new List<int>();
+        var valueTargets = new List<float>();
+        using var cursor = input.GetRowCursor([featureColumn, labelColumn]);
+        var reader = features.CreateReader(cursor, featureColumn);
+        var labelGetter = labels.Bind(cursor);
+        while (true)
+        {
+            bool more = cursor.MoveNext();
+            if (more)
+            {
+                if (features.IsKey) tokens.Add(reader.ReadTokens(cursor.Position).ToArray());
+                else values.Add(reader.ReadSteps(cursor.Position).ToArray());
+                if (Task == RecurrentTask.Regression) valueTargets.Add(labelGetter.ReadValue(cursor.Position));
+                else classTargets.Add(labelGetter.ReadClass(cursor.Position));
+            }
+            int count = features.IsKey ? tokens.Count : values.Count;
+            if (count > 0 && (!more || count == chunkSize))
+            {
+                yield return Task == RecurrentTask.Regression
+                    ? (features.IsKey ? SequenceDataset.FromTokens(tokens, valueTargets.ToArray(), 1) : SequenceDataset.FromValues(values, features.StepSize, valueTargets.ToArray(), 1))
+                    : (features.IsKey ? SequenceDataset.FromTokens(tokens, classTargets.ToArray()) : SequenceDataset.FromValues(values, features.StepSize, classTargets.ToArray()));
+                tokens = [];
+                values = [];
+                classTargets.Clear();
+                valueTargets.Clear();
+            }
+            if (!more) yield break;
+        }
     }
 
     /// <inheritdoc/>

@@ -111,9 +111,10 @@ public sealed class RecurrentTrainerOptions
 
     /// <summary>
     /// Word dropout, in [0, 1) (key features only): during training each token is replaced by the missing key (a zero
-    /// embedding, like a word never seen) with this probability. Default 0.
+    /// embedding, like a word never seen) with this probability. Default 0.2 (with <see cref="EmbeddingDropout"/> 0.3 the
+    /// best of the settings tried on yelp_labelled over 10 splits).
     /// </summary>
-    public float TokenDropout { get; set; }
+    public float TokenDropout { get; set; } = 0.2f;
 
     /// <summary>Features per step F of a float feature vector (T × F values, step-major). Default 1.</summary>
     public int StepSize { get; set; } = 1;
@@ -154,6 +155,14 @@ public sealed class RecurrentTrainerOptions
 
     /// <summary>Per-class loss weights for classification ([2] for binary: negative, positive), or null. Default null.</summary>
     public float[]? ClassWeights { get; set; }
+
+    /// <summary>
+    /// Read every row into memory once (fast epochs, full shuffles, a validation part possible). False streams the data
+    /// view afresh every epoch through a bounded shuffle pool and holds only a few hundred sequences at a time, so a file
+    /// larger than memory (<c>LoadFromTextFile</c> streams it) can be trained on; <see cref="ValidationFraction"/> must
+    /// then be 0. Default true.
+    /// </summary>
+    public bool CacheData { get; set; } = true;
 
     /// <summary>Seed of initialisation, shuffling and dropout; null takes the next seed of the <see cref="MLContext"/>. Default null.</summary>
     public int? Seed { get; set; }

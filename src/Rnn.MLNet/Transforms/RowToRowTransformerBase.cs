@@ -5,11 +5,15 @@
 //                                   inputs they read, make getters) and Save. Transform, GetOutputSchema,
 //                                   GetRowToRowMapper and PredictionEngine support come for free, lazily:
 //                                   a value is computed only when a cursor asks for it.
-//   OneToOneTransformerBase         one output column per (output, input) pair: implement GetOutputType and
+//   OneToOneTransformerBase         one output column per (output, input) pair: implement GetOutputColumn and
 //                                   MakeGetter per pair (CopyColumns, text, key mapping, normalizers).
 //   ScoringTransformerBase<T>       a model scoring a feature column into Score / Probability / PredictedLabel
-//                                   (Transforms/ScoringTransformerBase.cs): implement Predict for one row,
-//                                   optionally PredictBatch for a many-rows fast path.
+//                                   (Transforms/ScoringTransformerBase.cs): implement Score for one row,
+//                                   optionally ScoreBatch for a many-rows fast path.
+//   Mapper.CreateCursorGetters      hook for getters that read ahead on a second cursor of the source (batching).
+//
+// Saving: Save calls ctx.SetVersionInfo(typeId, version) then WriteSettings / WriteTensors / WriteStrings; the
+// loader is one line in Model/BuiltInLoaders.cs (Rnn.MLNet) or ModelRegistry.Register from a [ModuleInitializer].
 //
 // Added columns are appended after the input columns; an added column with an input's name hides it
 // (ML.NET's rule), so `Tokens -> Tokens` replaces the column for every later step.

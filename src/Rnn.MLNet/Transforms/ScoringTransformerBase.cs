@@ -11,8 +11,12 @@
 //   - Score(features, scores): fill `scores` (length ScoreSize: 1, or K for multiclass) for one row;
 //   - optionally ScoreBatch + BatchSize > 1: Transform then reads BatchSize rows ahead on a second cursor of the
 //     same (unshuffled) source and scores them in one call; PredictionEngine always scores one row;
+//   - multiclass: pass ScoringSchema.GetClassNames(label column) as classNames, so PredictedLabel maps back to labels;
+//   - the estimator's GetOutputSchema returns ScoringSchema.Append(input, feature, kind, label); its Fit can check
+//     and read labels with Internals/LabelReader (same messages as the evaluators);
 //   - Save: SetVersionInfo(id, version), WriteSettings(...), WriteTensors(...) + ModelRegistry.Register(id, version, Load).
 // Scores are computed once per row, whichever of the added columns are read.
+// tests/Rnn.MLNet.Tests/TestKit/{CentroidTrainer,TokenVoteTrainer}.cs are small complete examples.
 using Rnn.MLNet.Data;
 using Rnn.MLNet.Internals;
 

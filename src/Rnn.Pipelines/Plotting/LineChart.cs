@@ -57,25 +57,32 @@ public sealed class LineChart
     /// <summary>The series added so far, in legend order.</summary>
     public IReadOnlyList<LineSeries> Series => _series;
 
+    /// <summary>The colour the chart gives the series at <paramref name="index"/> (Tableau 10, repeating), to pair series by colour.</summary>
+    public static string PaletteColor(int index) => Palette[Math.Abs(index % Palette.Length)];
+
     /// <summary>Adds a series with x = 1, 2, …, n (epochs or time steps).</summary>
     /// <param name="name">Legend text.</param>
     /// <param name="y">The values, one per point.</param>
+    /// <param name="dashed">Draw a dashed line (e.g. validation beside a solid training curve). Default false.</param>
+    /// <param name="color">A CSS colour; default the palette colour of the series' index (<see cref="PaletteColor"/>).</param>
     /// <returns>This chart, to chain calls.</returns>
     /// <exception cref="ArgumentException">The series is empty or holds a value the axis cannot show; the message names the series and index.</exception>
-    public LineChart Add(string name, ReadOnlySpan<double> y)
+    public LineChart Add(string name, ReadOnlySpan<double> y, bool dashed = false, string? color = null)
     {
         var x = new double[y.Length];
         for (int i = 0; i < x.Length; i++) x[i] = i + 1;
-        return Add(name, x, y);
+        return Add(name, x, y, dashed, color);
     }
 
     /// <summary>Adds a series of points (x[i], y[i]).</summary>
     /// <param name="name">Legend text.</param>
     /// <param name="x">Positions along the x axis.</param>
     /// <param name="y">Values, as many as <paramref name="x"/>.</param>
+    /// <param name="dashed">Draw a dashed line. Default false.</param>
+    /// <param name="color">A CSS colour; default the palette colour of the series' index (<see cref="PaletteColor"/>).</param>
     /// <returns>This chart, to chain calls.</returns>
     /// <exception cref="ArgumentException">The series is empty, its lengths differ, or it holds a value the axes cannot show.</exception>
-    public LineChart Add(string name, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    public LineChart Add(string name, ReadOnlySpan<double> x, ReadOnlySpan<double> y, bool dashed = false, string? color = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (y.IsEmpty) throw new ArgumentException($"series '{name}' is empty; a series needs at least one point", nameof(y));
@@ -88,13 +95,13 @@ public sealed class LineChart
             if (YScale == AxisScale.Log10 && y[i] <= 0)
                 throw new ArgumentException($"series '{name}' has y[{i}] = {y[i]}; a log10 axis shows positive values only", nameof(y));
         }
-        _series.Add(new LineSeries(name, x.ToArray(), y.ToArray()));
+        _series.Add(new LineSeries(name, x.ToArray(), y.ToArray(), color ?? PaletteColor(_series.Count), dashed));
         return this;
     }
 
     /// <summary>Draws the chart.</summary>
     /// <returns>A standalone SVG document.</returns>
-    /// <exception cref="InvalidOperationException">No series was added.</exception>
+    /// <exception cref="InvalidOperationException">No series was added, or the chart is too small for its legend.</exception>
     public string ToSvg()
     {
         if (_series.Count == 0) throw new InvalidOperationException("the chart has no series; add at least one before drawing it");
@@ -103,6 +110,8 @@ public sealed class LineChart
 
         double legendWidth = 40 + Svg.CharWidth * _series.Max(s => s.Name.Length);
         double left = MarginLeft, right = Width - legendWidth - 24, top = MarginTop, bottom = Height - MarginBottom;
+        if (right - left < 60 || bottom - top < 60)
+            throw new InvalidOperationException($"a {Width} x {Height} chart leaves no room to plot beside the legend; make it larger or the series names shorter");
         double Px(double x) => left + xAxis.Fraction(x) * (right - left);
         double Py(double y) => bottom - yAxis.Fraction(y) * (bottom - top);
 
@@ -129,12 +138,13 @@ public sealed class LineChart
         for (int s = 0; s < _series.Count; s++)
         {
             var series = _series[s];
-            string color = Palette[s % Palette.Length];
+            string color = series.Color;
             string points = string.Join(" ", series.X.Zip(series.Y, (x, y) => $"{Svg.N(Px(x))},{Svg.N(Py(y))}"));
             svg.Add(new XElement(Svg.Ns + "polyline",
                 new XAttribute("class", "series"), new XAttribute("points", points),
                 new XAttribute("fill", "none"), new XAttribute("stroke", color), new XAttribute("stroke-width", "2"),
                 new XAttribute("stroke-linejoin", "round"),
+                series.Dashed ? new XAttribute("stroke-dasharray", "6 4") : null,
                 new XElement(Svg.Ns + "title", series.Name)));
             if (Markers)
             {
@@ -144,9 +154,9 @@ public sealed class LineChart
                         new XAttribute("r", "3"), new XAttribute("fill", color)));
             }
             double ly = top + 8 + 20 * s;
-            legend.Add(new XElement(Svg.Ns + "g", new XAttribute("class", "legend-entry"),
-                Svg.Line(right + 16, ly, right + 40, ly, color, 3),
-                Svg.Text(right + 46, ly + 4, series.Name)));
+            var sample = Svg.Line(right + 16, ly, right + 40, ly, color, 3);
+            if (series.Dashed) sample.Add(new XAttribute("stroke-dasharray", "6 4"));
+            legend.Add(new XElement(Svg.Ns + "g", new XAttribute("class", "legend-entry"), sample, Svg.Text(right + 46, ly + 4, series.Name)));
         }
         svg.Add(legend);
         return svg.ToString();
@@ -161,4 +171,6 @@ public sealed class LineChart
 /// <param name="Name">Legend text.</param>
 /// <param name="X">Positions along the x axis.</param>
 /// <param name="Y">Values, one per position.</param>
-public sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+/// <param name="Color">Stroke colour (CSS).</param>
+/// <param name="Dashed">True for a dashed line.</param>
+public sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, string Color, bool Dashed);

@@ -26,7 +26,7 @@ public sealed class GemmBlockedTest
     {
         foreach (bool ta in new[] { false, true })
         foreach (bool tb in new[] { false, true })
-        foreach (var (m, n, k) in new[] { (1, 512, 128), (7, 24, 8), (64, 384, 128), (33, 100, 300), (64, 2048, 64) })
+        foreach (var (m, n, k) in new[] { (1, 512, 128), (7, 24, 8), (64, 384, 128), (33, 100, 300), (64, 2048, 64), (400, 70, 33), (500, 300, 100) })
             yield return [ta, tb, m, n, k];
     }
 

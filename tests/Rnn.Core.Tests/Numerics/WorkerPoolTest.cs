@@ -60,4 +60,22 @@ public sealed unsafe class WorkerPoolTest
             WorkerPool.SpinMicroseconds = saved;
         }
     }
+
+    [TestMethod]
+    public void Run_ManyCallersAtOnce_EachPartRunsOnce()
+    {
+        // Callers race for the pool (the losers run inline) while jobs of different sizes follow each other.
+        Parallel.For(0, 4, caller =>
+        {
+            int* counts = stackalloc int[9];
+            for (int rep = 0; rep < 2000; rep++)
+            {
+                int parts = 1 + (rep + caller) % 9;
+                new Span<int>(counts, 9).Clear();
+                WorkerPool.Run(parts, &CountPart, counts);
+                for (int i = 0; i < 9; i++)
+                    Assert.AreEqual(i < parts ? 1 : 0, counts[i], $"caller {caller}, repeat {rep}, part {i} of {parts}");
+            }
+        });
+    }
 }

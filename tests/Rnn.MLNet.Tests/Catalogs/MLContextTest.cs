@@ -10,7 +10,7 @@ internal static class FakeTrainerExtensions
 public sealed class MLContextTest
 {
     [TestMethod]
-    public void Catalogs_AllPresentAndShareContext()
+    public void Ctor_Seed_AllCatalogsShareTheContext()
     {
         var ml = new MLContext(seed: 5);
 

@@ -6,7 +6,7 @@ namespace Rnn.MLNet.Tests.Data;
 public sealed class VBufferTest
 {
     [TestMethod]
-    public void Dense_ValuesAndItems()
+    public void Ctor_Dense_ExposesValuesAndItems()
     {
         var v = new VBuffer<float>(3, [1, 2, 3, 99]);
 
@@ -16,7 +16,7 @@ public sealed class VBufferTest
     }
 
     [TestMethod]
-    public void Sparse_MissingItemsAreDefault()
+    public void DenseValues_Sparse_FillsDefaults()
     {
         var v = new VBuffer<float>(5, 2, [7, 9], [1, 3]);
 
@@ -37,7 +37,7 @@ public sealed class VBufferTest
     }
 
     [TestMethod]
-    public void Editor_Dense_CommitsValues()
+    public void Commit_DenseEditor_GivesWrittenValues()
     {
         VBuffer<int> v = default;
         VBufferEditor<int> editor = VBufferEditor.Create(ref v, 3);

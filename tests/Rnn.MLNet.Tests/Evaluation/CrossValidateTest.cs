@@ -32,6 +32,7 @@ public sealed class CrossValidateTest
         var results = ml.MulticlassClassification.CrossValidate(ml.Data.LoadFromEnumerable(rows), pipeline, numberOfFolds: 3);
 
         Assert.IsTrue(results.All(r => r.Metrics.MicroAccuracy == 1.0));
+        StringAssert.Contains(results[0].Metrics.ConfusionMatrix.GetFormattedConfusionTable(), "c2");
     }
 
     [TestMethod]

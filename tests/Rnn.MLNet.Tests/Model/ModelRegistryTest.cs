@@ -16,6 +16,24 @@ public sealed class ModelRegistryTest
         Assert.IsTrue(ModelRegistry.IsRegistered(TestKit.CentroidTransformer.TypeId));
 
     [TestMethod]
+    public void IsRegistered_IdOfNotYetLoadedCompanion_LoadsItByNameAndFindsIt()
+    {
+        // As an app that references Rnn.Pipelines but only calls ml.Model.Load: the assembly is deployed, not loaded.
+        const string companion = "Rnn.MLNet.Tests.Companion";
+        Assert.IsFalse(AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == companion));
+        ModelRegistry.CompanionAssemblies.Add(companion);
+        ModelRegistry.ResetCompanionsForTest();
+        try
+        {
+            Assert.IsTrue(ModelRegistry.IsRegistered("Tests.Companion.Identity"));
+        }
+        finally
+        {
+            ModelRegistry.CompanionAssemblies.Remove(companion);
+        }
+    }
+
+    [TestMethod]
     public void IsRegistered_UnknownId_LoadsCompanionsOnceThenFalse()
     {
         ModelRegistry.ResetCompanionsForTest();

@@ -6,7 +6,7 @@ namespace Rnn.MLNet.Tests.Schema;
 public sealed class DataViewTypeTest
 {
     [TestMethod]
-    public void NumberTypes_RawTypes_MatchDotNet()
+    public void RawType_NumberTextBoolean_MatchDotNetTypes()
     {
         Assert.AreEqual(typeof(float), NumberDataViewType.Single.RawType);
         Assert.AreEqual(typeof(double), NumberDataViewType.Double.RawType);
@@ -18,7 +18,7 @@ public sealed class DataViewTypeTest
     }
 
     [TestMethod]
-    public void VectorType_KnownAndVariable_SizeAndEquality()
+    public void VectorType_KnownAndVariable_SizeAndEqualityHold()
     {
         var known = new VectorDataViewType(NumberDataViewType.Single, 3);
         var variable = new VectorDataViewType(NumberDataViewType.Single);
@@ -33,7 +33,7 @@ public sealed class DataViewTypeTest
     }
 
     [TestMethod]
-    public void KeyType_CountAndRawType()
+    public void KeyType_Count_ExposesCountRawTypeAndName()
     {
         var key = new KeyDataViewType(typeof(uint), 10);
 

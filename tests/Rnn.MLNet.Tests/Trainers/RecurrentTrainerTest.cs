@@ -61,6 +61,48 @@ public sealed class RecurrentTrainerTest
     }
 
     [TestMethod]
+    public void Fit_StreamingWithoutCache_LearnsFromChunksOfTheView()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test, _) = Split(ml);
+        var trainer = ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
+        {
+            FeatureColumnName = "Tokens", Cell = RecurrentCellType.Gru, EmbeddingSize = 32, HiddenSize = 32, Epochs = 12,
+            LearningRate = 5e-3f, Seed = 3, CacheData = false, BatchSize = 4,   // chunks of 4 × 32 = 128 rows: several per epoch
+        });
+        var model = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
+            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000))
+            .Append(trainer).Fit(train);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(test));
+        Assert.IsTrue(metrics.Accuracy >= 0.85, $"accuracy {metrics.Accuracy:F3}");
+        Assert.AreEqual(12, trainer.LastTrainingResult!.Epochs.Count);
+        Assert.IsTrue(trainer.LastTrainingResult.Epochs[^1].TrainingLoss < trainer.LastTrainingResult.Epochs[0].TrainingLoss);
+    }
+
+    [TestMethod]
+    public void CrossValidate_RecurrentPipeline_ThreeFoldsEachAboveChance()
+    {
+        var ml = new MLContext(seed: 4);
+        var data = ml.Data.LoadFromTextFile<Review>(CorpusPath, separatorChar: '\t');
+        var pipeline = Pipeline(ml, new RecurrentTrainerOptions { FeatureColumnName = "Tokens", Cell = RecurrentCellType.Gru, EmbeddingSize = 16, HiddenSize = 16, Epochs = 6, LearningRate = 1e-2f });
+        var folds = ml.BinaryClassification.CrossValidate(data, pipeline, numberOfFolds: 3, seed: 1);
+        Assert.AreEqual(3, folds.Count);
+        foreach (var fold in folds)
+            Assert.IsTrue(fold.Metrics.Accuracy > 0.75, $"fold {fold.Fold}: accuracy {fold.Metrics.Accuracy:F3}");
+    }
+
+    [TestMethod]
+    public void Fit_StreamingWithValidation_Throws()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new Steps { Features = [1f], Label = 1f } });
+        var ex = Assert.ThrowsExactly<ArgumentException>(() =>
+            ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions { CacheData = false, ValidationFraction = 0.2f }).Fit(data));
+        StringAssert.Contains(ex.Message, "CacheData");
+    }
+
+    [TestMethod]
     public void SaveLoad_FreshContext_PredictsBitIdentically()
     {
         var ml = new MLContext(seed: 2);

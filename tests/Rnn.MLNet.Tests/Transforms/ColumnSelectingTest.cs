@@ -12,6 +12,10 @@ public sealed class ColumnSelectingTest
         EstimatorContract.Verify(Ml.Transforms.DropColumns("X"), ColumnCopyingTest.Points, ColumnCopyingTest.Reviews);
 
     [TestMethod]
+    public void SelectColumns_Contract_Holds() =>
+        EstimatorContract.Verify(Ml.Transforms.SelectColumns("Label", "X"), ColumnCopyingTest.Points, ColumnCopyingTest.Reviews);
+
+    [TestMethod]
     public void DropColumns_Column_IsGone()
     {
         IDataView output = Ml.Transforms.DropColumns("X", "Label").Fit(ColumnCopyingTest.Points).Transform(ColumnCopyingTest.Points);

@@ -36,6 +36,22 @@ public sealed class LineChartTest
     }
 
     [TestMethod]
+    public void ToSvg_DashedSeriesWithColour_DrawnAndShownInTheLegendSo()
+    {
+        var chart = new LineChart()
+            .Add("lstm train", [1, 0.5])
+            .Add("lstm held-out", [1.1, 0.6], dashed: true, color: LineChart.PaletteColor(0));
+
+        var svg = new SvgQuery(chart.ToSvg());
+
+        var lines = svg.All("polyline", "series");
+        Assert.AreEqual((string)lines[0].Attribute("stroke")!, (string)lines[1].Attribute("stroke")!);
+        Assert.IsNull(lines[0].Attribute("stroke-dasharray"));
+        Assert.IsNotNull(lines[1].Attribute("stroke-dasharray"));
+        Assert.IsNotNull(svg.All("g", "legend-entry")[1].Elements().First().Attribute("stroke-dasharray"));
+    }
+
+    [TestMethod]
     public void ToSvg_LinearAxis_NiceTicksCoverTheData()
     {
         var chart = new LineChart().Add("a", [0.13, 0.5, 0.87]);
@@ -117,6 +133,14 @@ public sealed class LineChartTest
     {
         var ex = Assert.ThrowsExactly<InvalidOperationException>(() => new LineChart().ToSvg());
         StringAssert.Contains(ex.Message, "no series");
+    }
+
+    [TestMethod]
+    public void ToSvg_TooSmallForTheLegend_ThrowsInvalidOperation()
+    {
+        var chart = new LineChart { Width = 200 }.Add("a rather long series name", [1, 2]);
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => chart.ToSvg());
+        StringAssert.Contains(ex.Message, "200 x 420");
     }
 
     [TestMethod]

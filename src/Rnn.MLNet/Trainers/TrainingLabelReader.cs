@@ -3,12 +3,12 @@ using Rnn.MLNet.Data;
 namespace Rnn.MLNet;
 
 /// <summary>Reads a label column for a recurrent task, checking every value and naming the row at fault.</summary>
-internal sealed class LabelReader
+internal sealed class TrainingLabelReader
 {
     private readonly RecurrentTask _task;
     private readonly DataViewSchema.Column _column;
 
-    private LabelReader(RecurrentTask task, DataViewSchema.Column column, int classCount, string[]? keyValues)
+    private TrainingLabelReader(RecurrentTask task, DataViewSchema.Column column, int classCount, string[]? keyValues)
     {
         _task = task;
         _column = column;
@@ -22,14 +22,14 @@ internal sealed class LabelReader
     /// <summary>The label's key values as text (multiclass), so PredictedLabel maps back with MapKeyToValue; or null.</summary>
     public string[]? KeyValues { get; }
 
-    public static LabelReader Create(RecurrentTask task, DataViewSchema.Column column)
+    public static TrainingLabelReader Create(RecurrentTask task, DataViewSchema.Column column)
     {
         var type = column.Type;
         switch (task)
         {
             case RecurrentTask.BinaryClassification:
                 if (type is BooleanDataViewType || (type is NumberDataViewType n && (n.RawType == typeof(float) || n.RawType == typeof(double))))
-                    return new LabelReader(task, column, 2, null);
+                    return new TrainingLabelReader(task, column, 2, null);
                 throw WrongType(column, "Boolean, or Single/Double holding 0 and 1");
             case RecurrentTask.MulticlassClassification:
                 if (type is KeyDataViewType key && key.RawType == typeof(uint))
@@ -42,12 +42,12 @@ internal sealed class LabelReader
                         column.GetKeyValues(ref values);
                         names = values.DenseValues().Select(v => v.ToString()).ToArray();
                     }
-                    return new LabelReader(task, column, (int)key.Count, names);
+                    return new TrainingLabelReader(task, column, (int)key.Count, names);
                 }
                 throw WrongType(column, "a key (use Transforms.Conversion.MapValueToKey on the label)");
             default:
                 if (type is NumberDataViewType r && (r.RawType == typeof(float) || r.RawType == typeof(double)))
-                    return new LabelReader(task, column, 0, null);
+                    return new TrainingLabelReader(task, column, 0, null);
                 throw WrongType(column, "Single or Double");
         }
     }
@@ -60,13 +60,13 @@ internal sealed class LabelReader
     /// <summary>A label reader bound to a cursor.</summary>
     internal sealed class Bound
     {
-        private readonly LabelReader _owner;
+        private readonly TrainingLabelReader _owner;
         private readonly ValueGetter<bool>? _bool;
         private readonly ValueGetter<float>? _single;
         private readonly ValueGetter<double>? _double;
         private readonly ValueGetter<uint>? _key;
 
-        public Bound(LabelReader owner, DataViewRow row)
+        public Bound(TrainingLabelReader owner, DataViewRow row)
         {
             _owner = owner;
             var raw = owner._column.Type.RawType;

@@ -1,0 +1,128 @@
+// Forecasting a series with ml.Forecasting.ForecastByRecurrent: a rolling-origin backtest against the naive and
+// seasonal naive baselines, a 12-step forecast with 90% bounds, a checkpoint saved and reloaded, and forecast.svg.
+// Without --data it uses a generated monthly series (trend + yearly season + noise).
+// Usage: dotnet run -c Release --project examples/Forecasting [-- --data PATH --column NAME] [--season N]
+//        [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--out DIR]
+// --folds K --test-size N: the backtest refits K times, each fold scoring N forecast origins (default N = horizon).
+// --log models ln y (positive series whose swings grow with the level, such as airline passengers).
+// e.g.   --data ../shared/data/airline-passengers.csv --column Passengers --season 12
+//        --data ../shared/data/daily-min-temperatures.csv --column Temp --season 365
+using System.Globalization;
+using Rnn.MLNet;
+using Rnn.Pipelines.Plotting;
+
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var settings = Settings.Parse(args);
+if (settings is null) return 2;
+
+var ml = new MLContext(seed: settings.Seed);
+IDataView series;
+string description;
+if (settings.DataPath is { } path)
+{
+    series = CsvSeries.Load(ml, path, settings.Column!);
+    description = $"{Path.GetFileName(path)}, column {settings.Column}";
+}
+else
+{
+    series = ml.Data.LoadFromEnumerable(GeneratedSeries(180, settings.Seed));
+    description = "generated monthly series (trend + season 12 + noise)";
+}
+float[] history = ml.Data.CreateEnumerable<Observation>(series, reuseRowObject: false, ignoreMissingColumns: true).Select(o => o.Value).ToArray();
+int season = settings.Season ?? (settings.DataPath is null ? 12 : 1);
+int window = settings.Window ?? (season is > 1 and <= 24 ? 2 * season : 30);
+
+// A window shorter than the season cannot see where in the season it is: give the network the position in the
+// season as two covariates (sin and cos of 2πt/season), known for every step including the ones fed later.
+bool calendar = season > window;
+var observations = history.Select((v, t) => Observation.At(t, v, season)).ToList();
+series = ml.Data.LoadFromEnumerable(observations);
+Console.WriteLine($"Series: {description}: {history.Length} steps; season {season}, window {window}, horizon {settings.Horizon}{(settings.Log ? ", log scale" : "")}{(calendar ? ", season position as covariates" : "")}");
+
+var options = new RecurrentForecasterOptions
+{
+    OutputColumnName = "Forecast", InputColumnName = nameof(Observation.Value),
+    WindowSize = window, Horizon = settings.Horizon, ConfidenceLevel = 0.9f,
+    ConfidenceLowerBoundColumn = "Lower", ConfidenceUpperBoundColumn = "Upper",
+    Cell = RecurrentCellType.Gru, HiddenSize = 32, Epochs = settings.Epochs, LearningRate = 0.005f, Seed = settings.Seed,
+    LogTransform = settings.Log,
+    CovariateColumnNames = calendar ? [nameof(Observation.SeasonSin), nameof(Observation.SeasonCos)] : [],
+};
+
+// 1. Backtest: refit on each fold's past only, score the network and both baselines on the same points.
+var backtest = ml.Forecasting.Backtest(series, options, numberOfFolds: settings.Folds, testSize: settings.TestSize ?? settings.Horizon, seasonLength: season);
+Console.WriteLine();
+Console.WriteLine(backtest);
+
+// 2. Fit on the whole series and forecast the next steps from its end.
+var model = ml.Forecasting.ForecastByRecurrent(options).Fit(series);
+using var engine = model.CreateTimeSeriesEngine<Observation, ForecastOutput>(ml);
+ForecastOutput forecast = engine.Predict();
+Console.WriteLine();
+Console.WriteLine($"Next {settings.Horizon} steps (90% bounds):");
+Console.WriteLine($"{"step",6}{"forecast",12}{"lower",12}{"upper",12}");
+for (int h = 0; h < forecast.Forecast.Length; h++)
+    Console.WriteLine($"{history.Length + h + 1,6}{forecast.Forecast[h],12:F2}{forecast.Lower[h],12:F2}{forecast.Upper[h],12:F2}");
+
+// 3. Checkpoint: model + state; ml.Model.Load brings the engine back where it was.
+Directory.CreateDirectory(settings.OutputDirectory);
+string checkpoint = Path.Combine(settings.OutputDirectory, "forecaster.zip");
+engine.CheckPoint(ml, checkpoint);
+ITransformer loaded = ml.Model.Load(checkpoint, out _);
+using var resumed = loaded.CreateTimeSeriesEngine<Observation, ForecastOutput>(ml);
+bool same = resumed.Predict().Forecast.SequenceEqual(forecast.Forecast);
+Console.WriteLine();
+Console.WriteLine($"Checkpoint: wrote {checkpoint}; reloaded after {resumed.Observations} observations, same forecast: {(same ? "yes" : "NO")}");
+var next = resumed.Predict(Observation.At(history.Length, forecast.Forecast[0], season));
+Console.WriteLine($"Fed the first forecast back as an observation: next step {next.Forecast[0]:F2} [{next.Lower[0]:F2}, {next.Upper[0]:F2}]");
+
+// 4. forecast.svg: the recent history, the forecast and its bounds.
+int shown = Math.Min(history.Length, Math.Max(4 * settings.Horizon, 3 * Math.Min(season, 60)));
+double[] pastX = Enumerable.Range(history.Length - shown + 1, shown).Select(t => (double)t).ToArray();
+double[] futureX = Enumerable.Range(history.Length, settings.Horizon + 1).Select(t => (double)t).ToArray();
+double lastValue = history[^1];
+var chart = new LineChart { Title = $"ForecastByRecurrent: {description}", XLabel = "step", YLabel = "value", Width = 900 }
+    .Add("history", pastX, history[^shown..].Select(v => (double)v).ToArray())
+    .Add("forecast", futureX, forecast.Forecast.Select(v => (double)v).Prepend(lastValue).ToArray())
+    .Add("90% lower", futureX, forecast.Lower.Select(v => (double)v).Prepend(lastValue).ToArray())
+    .Add("90% upper", futureX, forecast.Upper.Select(v => (double)v).Prepend(lastValue).ToArray());
+string svg = Path.Combine(settings.OutputDirectory, "forecast.svg");
+chart.Save(svg);
+Console.WriteLine($"wrote {svg}");
+return 0;
+
+static List<Observation> GeneratedSeries(int months, int seed)
+{
+    var rng = new Random(seed);
+    return Enumerable.Range(0, months).Select(t =>
+    {
+        double gauss = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        return new Observation { Value = (float)(100 + (0.8 * t) + (12 * Math.Sin(2 * Math.PI * t / 12)) + (3 * gauss)) };
+    }).ToList();
+}
+
+internal sealed class Observation
+{
+    public float Value { get; set; }
+
+    public float SeasonSin { get; set; }
+
+    public float SeasonCos { get; set; }
+
+    /// <summary>The observation of step <paramref name="t"/> with its position in the season.</summary>
+    public static Observation At(int t, float value, int season) => new()
+    {
+        Value = value,
+        SeasonSin = MathF.Sin(2 * MathF.PI * (t % season) / season),
+        SeasonCos = MathF.Cos(2 * MathF.PI * (t % season) / season),
+    };
+}
+
+internal sealed class ForecastOutput
+{
+    public float[] Forecast { get; set; } = [];
+
+    public float[] Lower { get; set; } = [];
+
+    public float[] Upper { get; set; } = [];
+}

@@ -1,0 +1,249 @@
+using Rnn.Core;
+using Rnn.Core.Layers;
+using Rnn.Core.Models;
+using Rnn.Core.Training;
+using Rnn.MLNet;
+
+namespace Rnn.Pipelines.Forecasting;
+
+// N = steps of the series, W = window size, H = horizon, C = channels per raw step (target + K covariates),
+// I = network inputs per step (2 + K), O = network outputs (H direct, C recursive).
+
+/// <summary>What a forecaster reads and writes: columns, window, horizon, strategy, bounds.</summary>
+internal sealed record ForecastSpec(string Target, string[] Covariates, int WindowSize, int Horizon, ForecastStrategy Strategy,
+    float ConfidenceLevel, string OutputColumn, string? LowerColumn, string? UpperColumn, bool LogTarget = false)
+{
+    /// <summary>The target in the network's units: ln y with <see cref="LogTarget"/>, else y.</summary>
+    public float ToInternal(float y)
+    {
+        if (!LogTarget) return y;
+        if (!(y > 0f))
+            throw new ArgumentException($"LogTransform needs positive values of '{Target}', got {y}.", nameof(y));
+        return MathF.Log(y);
+    }
+
+    /// <summary>The target back in the series' units.</summary>
+    public float FromInternal(float v) => LogTarget ? MathF.Exp(v) : v;
+
+    /// <summary>A copy of a raw series or window [·, C] with the target in the network's units.</summary>
+    public float[] ToInternal(ReadOnlySpan<float> raw)
+    {
+        float[] copy = raw.ToArray();
+        if (LogTarget)
+            for (int i = 0; i < copy.Length; i += Channels) copy[i] = ToInternal(copy[i]);
+        return copy;
+    }
+
+    /// <summary>C, raw values per step: the target then each covariate.</summary>
+    public int Channels => 1 + Covariates.Length;
+
+    /// <summary>I, network inputs per step.</summary>
+    public int InputSize => 2 + Covariates.Length;
+
+    /// <summary>O, network outputs.</summary>
+    public int OutputSize => Strategy == ForecastStrategy.Direct ? Horizon : Channels;
+
+    /// <summary>Target steps a training window needs after it: H (direct) or 1 (recursive).</summary>
+    public int TrainingTargets => Strategy == ForecastStrategy.Direct ? Horizon : 1;
+
+    /// <summary>Every column the forecaster reads, target first.</summary>
+    public IEnumerable<string> InputColumns => Covariates.Prepend(Target);
+}
+
+/// <summary>
+/// The scaling statistics of a series (from the training data only): the target's mean μ, standard deviation σ and
+/// standard deviation of one-step changes σ_Δ, and each covariate's mean and standard deviation. Zero spreads become 1.
+/// </summary>
+internal sealed record SeriesScaler(float Mean, float Std, float DiffStd, float[] CovariateMeans, float[] CovariateStds)
+{
+    /// <summary>Statistics of <paramref name="raw"/> [N, C].</summary>
+    public static SeriesScaler Fit(ReadOnlySpan<float> raw, int channels)
+    {
+        int n = raw.Length / channels;
+        var means = new float[channels];
+        var stds = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0, sq = 0;
+            for (int t = 0; t < n; t++) sum += raw[(t * channels) + c];
+            double mean = sum / n;
+            for (int t = 0; t < n; t++) sq += Math.Pow(raw[(t * channels) + c] - mean, 2);
+            means[c] = (float)mean;
+            stds[c] = Spread(Math.Sqrt(sq / Math.Max(1, n - 1)));
+        }
+        double dSum = 0, dSq = 0;
+        for (int t = 1; t < n; t++) dSum += raw[t * channels] - raw[(t - 1) * channels];
+        double dMean = dSum / Math.Max(1, n - 1);
+        for (int t = 1; t < n; t++) dSq += Math.Pow(raw[t * channels] - raw[(t - 1) * channels] - dMean, 2);
+        float diffStd = Spread(Math.Sqrt(dSq / Math.Max(1, n - 2)));
+        return new SeriesScaler(means[0], stds[0], diffStd, means[1..], stds[1..]);
+    }
+
+    private static float Spread(double s) => s > 1e-12 && double.IsFinite(s) ? (float)s : 1f;
+
+    /// <summary>Network inputs [W, I] of a raw window [W, C].</summary>
+    public void Encode(ReadOnlySpan<float> window, int channels, Span<float> inputs)
+    {
+        int w = window.Length / channels, k = channels - 1, inputSize = 2 + k;
+        float last = window[(w - 1) * channels];
+        for (int t = 0; t < w; t++)
+        {
+            ReadOnlySpan<float> step = window.Slice(t * channels, channels);
+            Span<float> x = inputs.Slice(t * inputSize, inputSize);
+            x[0] = (step[0] - last) / DiffStd;
+            x[1] = (step[0] - Mean) / Std;
+            for (int j = 0; j < k; j++) x[2 + j] = (step[1 + j] - CovariateMeans[j]) / CovariateStds[j];
+        }
+    }
+}
+
+/// <summary>
+/// A trained forecaster: spec, scaler, network and calibrated residual quantiles per horizon step. Immutable and
+/// shared; each user forecasts through its own <see cref="Forecaster"/> (a private copy of the network).
+/// </summary>
+internal sealed class ForecastModel
+{
+    public ForecastModel(ForecastSpec spec, SeriesScaler scaler, SequenceModel network, float[] lowerOffsets, float[] upperOffsets)
+    {
+        Spec = spec;
+        Scaler = scaler;
+        Network = network;
+        Network.Eval();
+        LowerOffsets = lowerOffsets;
+        UpperOffsets = upperOffsets;
+    }
+
+    public ForecastSpec Spec { get; }
+
+    public SeriesScaler Scaler { get; }
+
+    public SequenceModel Network { get; }
+
+    /// <summary>q_{(1−c)/2} of the calibration residuals per horizon step [H].</summary>
+    public float[] LowerOffsets { get; }
+
+    /// <summary>q_{(1+c)/2} of the calibration residuals per horizon step [H].</summary>
+    public float[] UpperOffsets { get; }
+
+    public Forecaster CreateForecaster() => new(this);
+
+    /// <summary>The network's shape for <paramref name="spec"/>.</summary>
+    public static SequenceModelOptions NetworkOptions(ForecastSpec spec, RecurrentCellType cell, int hidden, int layers, int seed) => new()
+    {
+        Cell = (CellType)cell, InputSize = spec.InputSize, HiddenSize = hidden, NumLayers = layers,
+        Pooling = PoolingKind.Last, OutputSize = spec.OutputSize, Seed = seed,
+    };
+
+    /// <summary>Training windows starting at <paramref name="first"/>..<paramref name="end"/>−1 of <paramref name="raw"/> [N, C]: inputs and scaled targets.</summary>
+    public static SequenceDataset Windows(ForecastSpec spec, SeriesScaler scaler, float[] raw, int first, int end)
+    {
+        int c = spec.Channels, w = spec.WindowSize, o = spec.OutputSize;
+        var inputs = new List<float[]>(end - first);
+        var targets = new float[(end - first) * o];
+        for (int s = first; s < end; s++)
+        {
+            ReadOnlySpan<float> window = raw.AsSpan(s * c, w * c);
+            var x = new float[w * spec.InputSize];
+            scaler.Encode(window, c, x);
+            inputs.Add(x);
+            float last = window[(w - 1) * c];
+            Span<float> y = targets.AsSpan((s - first) * o, o);
+            if (spec.Strategy == ForecastStrategy.Direct)
+            {
+                for (int h = 0; h < spec.Horizon; h++) y[h] = (raw[(s + w + h) * c] - last) / scaler.DiffStd;
+            }
+            else
+            {
+                ReadOnlySpan<float> next = raw.AsSpan((s + w) * c, c);
+                y[0] = (next[0] - last) / scaler.DiffStd;
+                for (int j = 1; j < c; j++) y[j] = (next[j] - scaler.CovariateMeans[j - 1]) / scaler.CovariateStds[j - 1];
+            }
+        }
+        return SequenceDataset.FromValues(inputs, spec.InputSize, targets, o);
+    }
+}
+
+/// <summary>
+/// Forecasts from raw windows with a private copy of the network and reused buffers. Not thread-safe. The network works
+/// in internal units (ln y with <see cref="ForecastSpec.LogTarget"/>); forecasts and bounds come back in the series' units.
+/// </summary>
+internal sealed class Forecaster
+{
+    private readonly ForecastModel _model;
+    private readonly SequenceModel _network;
+    private readonly SequenceBatch _batch = new();
+    private readonly float[] _window;
+    private readonly float[] _outputs;
+    private readonly float[] _internal;
+
+    public Forecaster(ForecastModel model)
+    {
+        _model = model;
+        _network = model.Network.Clone();
+        _network.Eval();
+        _window = new float[model.Spec.WindowSize * model.Spec.Channels];
+        _outputs = new float[model.Spec.OutputSize];
+        _internal = new float[model.Spec.Horizon];
+    }
+
+    public ForecastModel Model => _model;
+
+    /// <summary>The next H target values after <paramref name="window"/> [W, C] (its last W raw steps, oldest first).</summary>
+    public void Forecast(ReadOnlySpan<float> window, Span<float> forecast)
+    {
+        ForecastSpec spec = _model.Spec;
+        if (window.Length != _window.Length)
+            throw new ArgumentException($"A forecast reads {spec.WindowSize} steps of {spec.Channels} values, got {window.Length} values.", nameof(window));
+        window.CopyTo(_window);
+        if (spec.LogTarget)
+            for (int i = 0; i < _window.Length; i += spec.Channels) _window[i] = spec.ToInternal(_window[i]);
+        ForecastInternal(_window, _internal);
+        for (int h = 0; h < spec.Horizon; h++) forecast[h] = spec.FromInternal(_internal[h]);
+    }
+
+    /// <summary>The calibrated bounds [H] of the last <see cref="Forecast"/>.</summary>
+    public void Bounds(Span<float> lower, Span<float> upper)
+    {
+        ForecastSpec spec = _model.Spec;
+        for (int h = 0; h < spec.Horizon; h++)
+        {
+            lower[h] = spec.FromInternal(_internal[h] + _model.LowerOffsets[h]);
+            upper[h] = spec.FromInternal(_internal[h] + _model.UpperOffsets[h]);
+        }
+    }
+
+    /// <summary>The next H values in internal units from a window [W, C] in internal units (overwritten for the recursive strategy).</summary>
+    public void ForecastInternal(Span<float> window, Span<float> forecast)
+    {
+        ForecastSpec spec = _model.Spec;
+        SeriesScaler scaler = _model.Scaler;
+        int c = spec.Channels, w = spec.WindowSize;
+        if (spec.Strategy == ForecastStrategy.Direct)
+        {
+            Run(window);
+            float last = window[(w - 1) * c];
+            for (int h = 0; h < spec.Horizon; h++) forecast[h] = last + (_outputs[h] * scaler.DiffStd);
+            return;
+        }
+        for (int h = 0; h < spec.Horizon; h++)
+        {
+            Run(window);
+            float last = window[(w - 1) * c];
+            // Slide the window one step and append the prediction (target, then covariates).
+            window[c..].CopyTo(window);
+            Span<float> next = window.Slice((w - 1) * c, c);
+            next[0] = last + (_outputs[0] * scaler.DiffStd);
+            for (int j = 1; j < c; j++) next[j] = (_outputs[j] * scaler.CovariateStds[j - 1]) + scaler.CovariateMeans[j - 1];
+            forecast[h] = next[0];
+        }
+    }
+
+    private void Run(ReadOnlySpan<float> window)
+    {
+        ForecastSpec spec = _model.Spec;
+        _batch.ResetValues(1, spec.WindowSize, spec.InputSize);
+        _model.Scaler.Encode(window, spec.Channels, _batch.Values);
+        _batch.Seal();
+        _network.Forward(_batch).Span.CopyTo(_outputs);
+    }
+}

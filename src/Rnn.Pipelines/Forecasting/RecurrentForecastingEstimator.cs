@@ -1,0 +1,191 @@
+using Rnn.Core.Models;
+using Rnn.Core.Training;
+using Rnn.MLNet.Data;
+using Rnn.Pipelines.Forecasting;
+using Rnn.Pipelines.Windowing;
+
+namespace Rnn.MLNet;
+
+/// <summary>
+/// Forecasts a series with a recurrent network (<c>ml.Forecasting.ForecastByRecurrent</c>), mirroring ML.NET's
+/// ForecastBySsa: Fit on the series (one step per row, in order) gives a <see cref="RecurrentForecastingTransformer"/>
+/// whose <c>CreateTimeSeriesEngine</c> forecasts the next H steps with confidence bounds and moves on as observations
+/// arrive. Scaling, network, training and bounds are described on <see cref="RecurrentForecasterOptions"/>.
+/// </summary>
+/// <remarks>
+/// Estimator characteristics: needs training; input: a Single or Double target column (and covariate columns), one
+/// step per row; output: the input columns plus the forecast (and bound) columns, each a vector of H Single values.
+/// </remarks>
+public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecastingTransformer>
+{
+    /// <summary>Fewest calibration origins (the bounds are quantiles of as many residuals per step), and fewest windows to train on before them.</summary>
+    internal const int MinimumCalibrationWindows = 10;
+
+    private readonly MLContext _context;
+    private readonly RecurrentForecasterOptions _options;
+
+    internal RecurrentForecastingEstimator(MLContext context, RecurrentForecasterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        _context = context;
+        _options = options.Clone();
+        Validate(_options);
+    }
+
+    /// <summary>The outcome of the final training run of the last <see cref="Fit(IDataView)"/>.</summary>
+    public TrainingResult? LastTrainingResult { get; private set; }
+
+    internal ForecastSpec Spec => new(_options.InputColumnName, [.. _options.CovariateColumnNames], _options.WindowSize, _options.Horizon,
+        _options.Strategy, _options.ConfidenceLevel, _options.OutputColumnName, _options.ConfidenceLowerBoundColumn, _options.ConfidenceUpperBoundColumn,
+        _options.LogTransform);
+
+    /// <inheritdoc/>
+    public RecurrentForecastingTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ForecastSpec spec = Spec;
+        RecurrentForecastingTransformer.CheckInput(input.Schema, spec);
+        float[] raw = ReadSeries(input, spec, _options.MissingValues);
+        return FitSeries(raw, spec);
+    }
+
+    /// <summary>Fits on a raw series [N, C] (target, then covariates, per step).</summary>
+    internal RecurrentForecastingTransformer FitSeries(float[] raw, ForecastSpec spec)
+    {
+        int c = spec.Channels, n = raw.Length / c, w = spec.WindowSize, h = spec.Horizon;
+        // Windows start at 0..trainingWindows−1; calibration origins are the latest starts whose H targets exist, and the
+        // first network trains only on windows whose targets all come before the first calibration target.
+        int trainingWindows = n - w - spec.TrainingTargets + 1, lastCalibration = n - w - h;
+        int calibrationWindows = Math.Max(MinimumCalibrationWindows, (int)Math.Ceiling(trainingWindows * (double)_options.CalibrationFraction));
+        int firstCalibration = lastCalibration - calibrationWindows + 1;
+        int split = firstCalibration - spec.TrainingTargets + 1;
+        if (split < MinimumCalibrationWindows)
+            throw new ArgumentException(
+                $"The series has {n} steps: too short for windows of {w}, horizon {h} and calibration fraction {_options.CalibrationFraction} " +
+                $"({Math.Max(0, split)} windows to train on before {calibrationWindows} calibration origins; at least {MinimumCalibrationWindows} are needed). " +
+                "Use a longer series or a smaller window or horizon.", nameof(raw));
+
+        float[] series = spec.ToInternal(raw); // the network's units (ln y with LogTransform)
+        var scaler = SeriesScaler.Fit(series, c);
+        int seed = _options.Seed ?? _context.NextSeed();
+
+        // 1. Train on the early windows, 2. forecast from later origins it never saw: residual quantiles per step.
+        var first = Train(spec, scaler, series, split, seed, _options.RefitAfterCalibration ? null : _options.Progress);
+        var (lower, upper) = Calibrate(new ForecastModel(spec, scaler, first, new float[h], new float[h]), series, firstCalibration, lastCalibration);
+
+        // 3. Train again on every window (same seed), keeping the calibrated offsets.
+        SequenceModel network = _options.RefitAfterCalibration ? Train(spec, scaler, series, trainingWindows, seed, _options.Progress) : first;
+        var model = new ForecastModel(spec, scaler, network, lower, upper);
+        return new RecurrentForecastingTransformer(model, raw.AsSpan((n - w) * c).ToArray(), n);
+    }
+
+    private SequenceModel Train(ForecastSpec spec, SeriesScaler scaler, float[] raw, int windows, int seed, Action<TrainingProgress>? progress)
+    {
+        var network = new SequenceModel(ForecastModel.NetworkOptions(spec, _options.Cell, _options.HiddenSize, _options.NumberOfLayers, seed));
+        LastTrainingResult = SequenceTrainer.Fit(network, ForecastModel.Windows(spec, scaler, raw, 0, windows), new TrainerOptions
+        {
+            Epochs = _options.Epochs, BatchSize = _options.BatchSize, LearningRate = _options.LearningRate,
+            Loss = LossKind.Mse, GradientClipNorm = 5f, Seed = seed, Progress = progress,
+        });
+        return network;
+    }
+
+    /// <summary>Residual quantiles per horizon step (internal units) from origins <paramref name="first"/>..<paramref name="last"/> (window starts).</summary>
+    private static (float[] Lower, float[] Upper) Calibrate(ForecastModel model, float[] series, int first, int last)
+    {
+        ForecastSpec spec = model.Spec;
+        int c = spec.Channels, w = spec.WindowSize, h = spec.Horizon, count = last - first + 1;
+        var residuals = new float[h][];
+        for (int k = 0; k < h; k++) residuals[k] = new float[count];
+        var forecaster = model.CreateForecaster();
+        var forecast = new float[h];
+        var window = new float[w * c];
+        for (int s = first; s <= last; s++)
+        {
+            series.AsSpan(s * c, w * c).CopyTo(window);
+            forecaster.ForecastInternal(window, forecast);
+            for (int k = 0; k < h; k++) residuals[k][s - first] = series[(s + w + k) * c] - forecast[k];
+        }
+        var lower = new float[h];
+        var upper = new float[h];
+        for (int k = 0; k < h; k++)
+            (lower[k], upper[k]) = ConformalQuantiles(residuals[k], spec.ConfidenceLevel);
+        return (lower, upper);
+    }
+
+    /// <summary>
+    /// The (1−c)/2 and (1+c)/2 quantiles of <paramref name="residuals"/> as order statistics of ranks ⌊(n+1)(1−c)/2⌋ and
+    /// ⌈(n+1)(1+c)/2⌉ (1-based, clamped to 1..n): split conformal prediction's finite-sample correction.
+    /// </summary>
+    internal static (float Lower, float Upper) ConformalQuantiles(float[] residuals, float level)
+    {
+        var sorted = (float[])residuals.Clone();
+        Array.Sort(sorted);
+        int n = sorted.Length;
+        double c = Math.Round(level, 6); // 0.9f is 0.899999976: round so that exact ranks stay exact
+        int lo = Math.Clamp((int)Math.Floor(((n + 1) * (1 - c) / 2) + 1e-9), 1, n);
+        int hi = Math.Clamp((int)Math.Ceiling(((n + 1) * (1 + c) / 2) - 1e-9), 1, n);
+        return (sorted[lo - 1], sorted[hi - 1]);
+    }
+
+    /// <summary>The target and covariate columns of every row, [N, C].</summary>
+    internal static float[] ReadSeries(IDataView input, ForecastSpec spec, MissingValuePolicy missing)
+    {
+        var columns = spec.InputColumns.Select(name => SeriesTable.Read(input, name, null, null, missing).Values).ToArray();
+        int n = columns[0].Length, c = columns.Length;
+        var raw = new float[n * c];
+        for (int t = 0; t < n; t++)
+            for (int j = 0; j < c; j++) raw[(t * c) + j] = columns[j][t];
+        return raw;
+    }
+
+    /// <inheritdoc/>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ForecastSpec spec = Spec;
+        foreach (string name in spec.InputColumns)
+        {
+            if (!inputSchema.TryFindColumn(name, out var column))
+                throw new ArgumentException($"Series column '{name}' not found in the input schema.", nameof(inputSchema));
+            if (column.IsVector || column.IsKey || (column.ItemType.RawType != typeof(float) && column.ItemType.RawType != typeof(double)))
+                throw new ArgumentException($"Series column '{name}' is {column}; expected Single or Double, one step per row.", nameof(inputSchema));
+        }
+        var columns = inputSchema.ToList();
+        var added = RecurrentForecastingTransformer.OutputNames(spec).ToHashSet(StringComparer.Ordinal);
+        columns.RemoveAll(c => added.Contains(c.Name));
+        columns.AddRange(added.Select(n => new SchemaShape.Column(n, SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false)));
+        return new SchemaShape(columns);
+    }
+
+    private static void Validate(RecurrentForecasterOptions o)
+    {
+        if (string.IsNullOrEmpty(o.InputColumnName)) throw new ArgumentException("InputColumnName must name the series column.", nameof(o));
+        if (string.IsNullOrEmpty(o.OutputColumnName)) throw new ArgumentException("OutputColumnName must name a column.", nameof(o));
+        ArgumentNullException.ThrowIfNull(o.CovariateColumnNames, nameof(o.CovariateColumnNames));
+        Check(o.WindowSize is > 0 and <= 100_000, o.WindowSize, "WindowSize must be in 1..100000");
+        Check(o.Horizon is > 0 and <= 10_000, o.Horizon, "Horizon must be in 1..10000");
+        Check(o.ConfidenceLevel is > 0f and < 1f, o.ConfidenceLevel, "ConfidenceLevel must be in (0, 1)");
+        Check(o.CalibrationFraction is > 0f and < 1f, o.CalibrationFraction, "CalibrationFraction must be in (0, 1)");
+        Check(o.HiddenSize > 0, o.HiddenSize, "HiddenSize must be positive");
+        Check(o.NumberOfLayers > 0, o.NumberOfLayers, "NumberOfLayers must be positive");
+        Check(o.Epochs > 0, o.Epochs, "Epochs must be positive");
+        Check(o.BatchSize > 0, o.BatchSize, "BatchSize must be positive");
+        Check(o.LearningRate > 0f, o.LearningRate, "LearningRate must be positive");
+        Check(Enum.IsDefined(o.Strategy), o.Strategy, "Strategy is not defined");
+        Check(Enum.IsDefined(o.Cell), o.Cell, "Cell is not defined");
+        Check(o.MissingValues is MissingValuePolicy.Error or MissingValuePolicy.Interpolate, o.MissingValues, "MissingValues must be Error or Interpolate (a forecaster needs every step)");
+        var inputs = o.CovariateColumnNames.Prepend(o.InputColumnName).ToList();
+        if (inputs.Any(string.IsNullOrEmpty) || inputs.Distinct(StringComparer.Ordinal).Count() != inputs.Count)
+            throw new ArgumentException($"The target and covariate columns must be distinct, non-empty names (got {string.Join(", ", inputs)}).", nameof(o));
+        var outputs = new[] { o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn }.Where(n => n is not null).ToList();
+        if (outputs.Distinct(StringComparer.Ordinal).Count() != outputs.Count || outputs.Any(n => inputs.Contains(n!)))
+            throw new ArgumentException($"The forecast and bound columns must differ from each other and from the input columns (got {string.Join(", ", outputs)}).", nameof(o));
+
+        static void Check(bool ok, object value, string message)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(nameof(o), value, $"RecurrentForecasterOptions.{message}, got {value}.");
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using Rnn.MLNet.Data;
+using Rnn.Pipelines.Windowing;
+
+namespace Rnn.MLNet;
+
+/// <summary>
+/// Cuts a series (rows = time steps, in order) into windows (rows = windows): <c>ml.Transforms.Sequence.SlidingWindow</c>.
+/// See <see cref="SlidingWindowOptions"/> for the columns, the policies and the mapping to Keras's
+/// <c>timeseries_dataset_from_array</c>.
+/// </summary>
+/// <remarks>
+/// Estimator characteristics: needs no training (Fit only checks the schema); input: a Single, Double or
+/// known-size Single vector column, one step per row; output: a window vector column and a label column,
+/// preceded by the group and time keys when given. Other columns are not carried over (rows change meaning).
+/// </remarks>
+public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer>
+{
+    private readonly SlidingWindowOptions _options;
+
+    internal SlidingWindowEstimator(SlidingWindowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Clone();
+        SlidingWindowTransformer.Validate(_options);
+    }
+
+    /// <inheritdoc/>
+    public SlidingWindowTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var transformer = new SlidingWindowTransformer(_options);
+        transformer.GetOutputSchema(input.Schema);
+        return transformer;
+    }
+
+    /// <inheritdoc/>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        if (!inputSchema.TryFindColumn(_options.InputColumnName, out var series))
+            throw new ArgumentException($"Series column '{_options.InputColumnName}' not found in the input schema.", nameof(inputSchema));
+        bool scalar = !series.IsVector && !series.IsKey && (series.ItemType.RawType == typeof(float) || series.ItemType.RawType == typeof(double));
+        bool vector = series.Kind == SchemaShape.VectorKind.Vector && !series.IsKey && series.ItemType.RawType == typeof(float);
+        if (!scalar && !vector)
+            throw new ArgumentException($"Series column '{_options.InputColumnName}' is {series}; expected Single, Double or a known-size vector of Single.", nameof(inputSchema));
+        var columns = new List<SchemaShape.Column>();
+        foreach (string? key in new[] { _options.GroupColumnName, _options.TimeColumnName })
+        {
+            if (key is null) continue;
+            if (!inputSchema.TryFindColumn(key, out var c))
+                throw new ArgumentException($"Column '{key}' not found in the input schema.", nameof(inputSchema));
+            if (c.IsVector)
+                throw new ArgumentException($"Column '{key}' is {c}; group and time keys must be scalars.", nameof(inputSchema));
+            columns.Add(c);
+        }
+        columns.Add(new SchemaShape.Column(_options.OutputColumnName, SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false));
+        if (_options.Horizon > 0)
+        {
+            var kind = _options.Horizon == 1 && scalar ? SchemaShape.VectorKind.Scalar : SchemaShape.VectorKind.Vector;
+            columns.Add(new SchemaShape.Column(_options.LabelColumnName, kind, NumberDataViewType.Single, false));
+        }
+        return new SchemaShape(columns);
+    }
+}
+
+/// <summary>
+/// The fitted <see cref="SlidingWindowEstimator"/>: maps a view of time steps to a view of windows, lazily (the
+/// series is read into memory when the first cursor opens). Not a row-to-row mapper: it has no prediction engine;
+/// forecast with <c>ForecastByRecurrent</c>'s time-series engine instead.
+/// </summary>
+public sealed class SlidingWindowTransformer : ITransformer
+{
+    internal const string TypeId = "Rnn.SlidingWindow";
+    internal const int FormatVersion = 1;
+
+    private readonly SlidingWindowOptions _options;
+
+    internal SlidingWindowTransformer(SlidingWindowOptions options) => _options = options;
+
+    /// <summary>W, steps per window.</summary>
+    public int WindowSize => _options.WindowSize;
+
+    /// <summary>H, label steps after each window.</summary>
+    public int Horizon => _options.Horizon;
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => false;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return SlidingWindowDataView.OutputSchema(inputSchema, _options);
+    }
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        throw new InvalidOperationException("SlidingWindow turns many rows into one window: it is not a row-to-row mapper. Use ml.Forecasting.ForecastByRecurrent and its CreateTimeSeriesEngine to forecast one step at a time.");
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new SlidingWindowDataView(input, _options, GetOutputSchema(input.Schema));
+    }
+
+    // *** Model zip format (version 1) ***
+    // settings.json: { outputColumnName, inputColumnName, windowSize, horizon, stride, samplingRate, labelColumnName,
+    //                  groupColumnName | null, timeColumnName | null, missingValues, skipShortSeries }
+    /// <inheritdoc/>
+    public void Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.SetVersionInfo(TypeId, FormatVersion);
+        var o = _options;
+        ctx.WriteSettings(new Settings(o.OutputColumnName, o.InputColumnName, o.WindowSize, o.Horizon, o.Stride, o.SamplingRate,
+            o.LabelColumnName, o.GroupColumnName, o.TimeColumnName, o.MissingValues, o.SkipShortSeries));
+    }
+
+    internal static SlidingWindowTransformer Load(ModelLoadContext ctx)
+    {
+        var s = ctx.ReadSettings<Settings>();
+        var options = new SlidingWindowOptions
+        {
+            OutputColumnName = s.OutputColumnName, InputColumnName = s.InputColumnName, WindowSize = s.WindowSize, Horizon = s.Horizon,
+            Stride = s.Stride, SamplingRate = s.SamplingRate, LabelColumnName = s.LabelColumnName, GroupColumnName = s.GroupColumnName,
+            TimeColumnName = s.TimeColumnName, MissingValues = s.MissingValues, SkipShortSeries = s.SkipShortSeries,
+        };
+        try
+        {
+            Validate(options);
+        }
+        catch (ArgumentException e)
+        {
+            ctx.Check(false, e.Message);
+        }
+        return new SlidingWindowTransformer(options);
+    }
+
+    internal static void Validate(SlidingWindowOptions o)
+    {
+        if (string.IsNullOrEmpty(o.OutputColumnName)) throw new ArgumentException("outputColumnName must name a column.", nameof(o));
+        if (string.IsNullOrEmpty(o.InputColumnName)) throw new ArgumentException("inputColumnName must name a column.", nameof(o));
+        Check(o.WindowSize is > 0 and <= 1_000_000, o.WindowSize, "windowSize must be in 1..1000000");
+        Check(o.Horizon is >= 0 and <= 1_000_000, o.Horizon, "horizon must be in 0..1000000 (0: no label)");
+        Check(o.Stride is > 0 and <= 1_000_000, o.Stride, "stride must be in 1..1000000");
+        Check(o.SamplingRate is > 0 and <= 1_000_000, o.SamplingRate, "samplingRate must be in 1..1000000");
+        Check(Enum.IsDefined(o.MissingValues), o.MissingValues, "MissingValues is not a defined policy");
+        if (o.Horizon > 0 && string.IsNullOrEmpty(o.LabelColumnName)) throw new ArgumentException("labelColumnName must name a column when horizon > 0.", nameof(o));
+        var names = new[] { o.OutputColumnName, o.Horizon > 0 ? o.LabelColumnName : null, o.GroupColumnName, o.TimeColumnName }.Where(n => n is not null).ToList();
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+            throw new ArgumentException($"The output, label, group and time column names must differ (got {string.Join(", ", names)}).", nameof(o));
+
+        static void Check(bool ok, object value, string message)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(nameof(o), value, $"SlidingWindow: {message}, got {value}.");
+        }
+    }
+
+    internal sealed record Settings(string OutputColumnName, string InputColumnName, int WindowSize, int Horizon, int Stride, int SamplingRate,
+        string LabelColumnName, string? GroupColumnName, string? TimeColumnName, MissingValuePolicy MissingValues, bool SkipShortSeries);
+}
