@@ -68,7 +68,7 @@ public sealed record LanguageModelEpoch(int Epoch, double TrainingLoss, double? 
 /// <summary>The outcome of <see cref="LanguageModelTrainer.Fit"/>.</summary>
 /// <param name="Epochs">Per-epoch figures.</param>
 /// <param name="TokensPerSecond">Training throughput (predicted tokens per second of training, validation excluded).</param>
-/// <param name="StoppedByBudget">True when the time budget ended training.</param>
+/// <param name="StoppedByBudget">True when the time budget (or the cancellation token) ended training before the planned epochs.</param>
 public sealed record LanguageModelResult(IReadOnlyList<LanguageModelEpoch> Epochs, double TokensPerSecond, bool StoppedByBudget)
 {
     /// <summary>Training loss of the last epoch (nats per token).</summary>

@@ -83,19 +83,20 @@ public sealed class LanguageModelTrainerTest
     [TestMethod]
     public void Fit_SteadyStateStep_AllocatesNothingThatGrowsWithTheBatch()
     {
-        var tokens = Periodic(period: 13, repeats: 1600, seed: 4, out _);
+        var tokens = Periodic(period: 13, repeats: 5000, seed: 4, out _);
         var allocated = new List<long>(1000);
         LanguageModelTrainer.Fit(LanguageModel(), tokens, new LanguageModelOptions
         {
-            SequenceLength = 20, BatchSize = 8, Epochs = 1, ValidationFraction = 0f,
+            SequenceLength = 32, BatchSize = 16, Epochs = 1, ValidationFraction = 0f,
             Progress = p => { if (!p.IsEpochEnd) allocated.Add(GC.GetAllocatedBytesForCurrentThread()); },
         });
         // Chunks 10..100 are full-length and past every buffer's growth. The trainer's own loop allocates nothing; the
-        // engine's forward/backward still allocate ~0.7 KB of fixed-size shape-check arrays and messages per step
-        // (independent of B, T, V and H), so the bound sits below one per-step logits buffer (8·20·4 floats = 2.5 KB).
+        // engine's forward, loss and backward still allocate a fixed 0.7–1.2 KB per step (shape-check arrays and messages;
+        // the amount depends on the JIT tier), whatever B, T, V and H. A buffer per step would cost at least the logits,
+        // 16·32·4 floats = 8 KB, so the median step must stay under a quarter of that.
         Assert.IsTrue(allocated.Count > 100);
-        double perStep = (allocated[100] - allocated[10]) / 90.0;
-        Assert.IsTrue(perStep < 1024, $"{perStep:F0} bytes allocated per training step");
+        var perStep = Enumerable.Range(10, 90).Select(i => allocated[i + 1] - allocated[i]).Order().ToList();
+        Assert.IsTrue(perStep[perStep.Count / 2] < 2048, $"median {perStep[perStep.Count / 2]} bytes allocated per training step");
     }
 
     [TestMethod]
