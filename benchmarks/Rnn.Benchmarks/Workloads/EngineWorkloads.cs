@@ -58,12 +58,35 @@ internal static class WorkloadModels
     }
 }
 
+/// <summary>A training workload on the engine: records the bytes allocated by the last step and the working set.</summary>
+internal abstract class EngineTraining(string name) : TrainingWorkload(name)
+{
+    private long _allocatedPerStep = -1;
+
+    /// <summary>One training step: zero grads, forward, loss, backward, Adam.</summary>
+    protected abstract void TrainStep();
+
+    protected sealed override void Step()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        TrainStep();
+        _allocatedPerStep = GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    protected override void AddExtras(JsonObject line, int steps, double medianSeconds)
+    {
+        base.AddExtras(line, steps, medianSeconds);
+        line["allocated_bytes_last_step"] = _allocatedPerStep;
+        WorkloadModels.AddMemory(line);
+    }
+}
+
 /// <summary>
 /// lstm_cls, gru_cls (Embedding(5000, 64) + LSTM/GRU(64→128) + Linear(128→2) on the last step, batch 64, seq 50,
 /// CrossEntropy) and charlm (Embedding(65, 64) + LSTM(64→256) + Linear(256→65) at every step, batch 32, seq 100,
 /// CrossEntropy over all positions); Adam lr 1e-3.
 /// </summary>
-internal sealed class TokenTraining : TrainingWorkload
+internal sealed class TokenTraining : EngineTraining
 {
     private readonly CellType _cell;
     private readonly int _vocab, _embedding, _hidden, _classes, _batchSize, _steps;
@@ -73,8 +96,6 @@ internal sealed class TokenTraining : TrainingWorkload
     private SequenceBatch _batch = null!;
     private int[] _targets = [];
     private Tensor _dLogits = null!;
-    private long _allocatedPerStep = -1;
-
     private TokenTraining(string name, CellType cell, int vocab, int embedding, int hidden, int classes, int batch, int steps, bool perStep)
         : base(name)
     {
@@ -114,34 +135,24 @@ internal sealed class TokenTraining : TrainingWorkload
     }
 
     /// <summary>One training step: zero grads, forward, loss, backward, Adam.</summary>
-    protected override void Step()
+    protected override void TrainStep()
     {
-        long before = GC.GetAllocatedBytesForCurrentThread();
         _model.ZeroGrad();
         Tensor logits = _model.Forward(_batch);
         CrossEntropyLoss.Forward(logits.Span, _classes, _targets, _dLogits.Span);
         _model.Backward(_dLogits);
         _adam.Step();
-        _allocatedPerStep = GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
-    protected override void AddExtras(JsonObject line, int steps, double medianSeconds)
-    {
-        base.AddExtras(line, steps, medianSeconds);
-        line["allocated_bytes_last_step"] = _allocatedPerStep;
-        WorkloadModels.AddMemory(line);
     }
 }
 
 /// <summary>rnn_big: RNN(128→512, tanh), no head; MSE between the last step's output and a random target [64, 512]; no input gradient.</summary>
-internal sealed class RnnBig() : TrainingWorkload("rnn_big")
+internal sealed class RnnBig() : EngineTraining("rnn_big")
 {
     private const int B = 64, T = 64, I = 128, H = 512;
     private RecurrentLayer _rnn = null!;
     private Adam _adam = null!;
     private Tensor _x = null!, _out = null!, _hN = null!, _dHN = null!;
     private float[] _target = [];
-    private long _allocatedPerStep = -1;
 
     protected override int ItemsPerStep => B;
 
@@ -168,22 +179,13 @@ internal sealed class RnnBig() : TrainingWorkload("rnn_big")
     }
 
     /// <summary>One training step; the last step's output is h_n, so the loss gradient enters through dL/dh_n.</summary>
-    protected override void Step()
+    protected override void TrainStep()
     {
-        long before = GC.GetAllocatedBytesForCurrentThread();
         _rnn.ZeroGrad();
         _rnn.Forward(_x, null, default, _out, _hN, null);
         MseLoss.Forward(_hN.Span, _target, _dHN.Span);
         _rnn.Backward(null, _dHN, null, null, null, null);
         _adam.Step();
-        _allocatedPerStep = GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
-    protected override void AddExtras(JsonObject line, int steps, double medianSeconds)
-    {
-        base.AddExtras(line, steps, medianSeconds);
-        line["allocated_bytes_last_step"] = _allocatedPerStep;
-        WorkloadModels.AddMemory(line);
     }
 }
 
