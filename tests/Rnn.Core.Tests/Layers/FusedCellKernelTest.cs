@@ -1,0 +1,58 @@
+using Rnn.Core.Layers;
+using Rnn.Core.Numerics;
+using Rnn.Core.Tests.TestSupport;
+
+namespace Rnn.Core.Tests.Layers;
+
+/// <summary>The fused one-pass cell kernels against their readable TensorPrimitives versions.</summary>
+[TestClass]
+public sealed class FusedCellKernelTest
+{
+    private static float[] Random(int length, float scale, int seed)
+    {
+        var v = new float[length];
+        new Rng(seed).FillUniform(v, -scale, scale);
+        return v;
+    }
+
+    [TestMethod]
+    public void FastMath_SigmoidTanh_MatchDouble()
+    {
+        if (!System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Assert.Inconclusive("no AVX-512");
+        double worstS = 0, worstT = 0;
+        for (float x = -40f; x <= 40f; x += 0.00137f)
+        {
+            var v = System.Runtime.Intrinsics.Vector512.Create(x);
+            worstS = Math.Max(worstS, Math.Abs(FastMath.Sigmoid(v)[3] - 1.0 / (1.0 + Math.Exp(-x))));
+            worstT = Math.Max(worstT, Math.Abs(FastMath.Tanh(v)[5] - Math.Tanh(x)));
+        }
+        Assert.IsLessThan(1e-6, worstS, $"sigmoid {worstS}");
+        Assert.IsLessThan(1e-6, worstT, $"tanh {worstT}");
+    }
+
+    [TestMethod]
+    [DataRow(1, 16)]
+    [DataRow(5, 128)]
+    [DataRow(3, 24)]
+    public void Lstm_Fused_MatchesSimple(int n, int h)
+    {
+        int ldy = 2 * h + 3;
+        float[] gates = Random(n * 4 * h, 6f, 1), c = Random(n * h, 2f, 2), hs = new float[n * h];
+        float[] gates2 = (float[])gates.Clone(), c2 = (float[])c.Clone(), hs2 = new float[n * h];
+        float[] tc = new float[n * h], tc2 = new float[n * h], y = new float[n * ldy], y2 = new float[n * ldy];
+        LstmCell.Forward(n, h, gates, hs, c, tc, y, ldy);
+        LstmCell.ForwardSimple(n, h, gates2, hs2, c2, tc2, y2, ldy);
+        TensorAssert.Close(gates2, gates, 1e-6, "gates");
+        TensorAssert.Close(c2, c, 1e-6, "c");
+        TensorAssert.Close(tc2, tc, 1e-6, "tanh c");
+        TensorAssert.Close(hs2, hs, 1e-6, "h");
+        TensorAssert.Close(y2, y, 1e-6, "y");
+
+        float[] cPrev = Random(n * h, 2f, 3), dh = Random(n * h, 1f, 4), dc = Random(n * h, 1f, 5);
+        float[] dh2 = (float[])dh.Clone(), dc2 = (float[])dc.Clone(), dG = new float[n * 4 * h], dG2 = new float[n * 4 * h];
+        LstmCell.Backward(n, h, dG, dh, dc, gates, cPrev, tc);
+        LstmCell.BackwardSimple(n, h, dG2, dh2, dc2, gates, cPrev, tc);
+        TensorAssert.Close(dG2, dG, 1e-6, "dGates");
+        TensorAssert.Close(dc2, dc, 1e-6, "dc");
+    }
+}
