@@ -55,4 +55,30 @@ public sealed class FusedCellKernelTest
         TensorAssert.Close(dG2, dG, 1e-6, "dGates");
         TensorAssert.Close(dc2, dc, 1e-6, "dc");
     }
+
+    [TestMethod]
+    [DataRow(1, 16)]
+    [DataRow(5, 128)]
+    [DataRow(3, 24)]
+    public void Gru_Fused_MatchesSimple(int n, int h)
+    {
+        int ldy = 2 * h + 3;
+        float[] gx = Random(n * 3 * h, 6f, 1), hh = Random(n * 3 * h, 3f, 2), bias = Random(h, 1f, 3), hs = Random(n * h, 1f, 4);
+        float[] gx2 = (float[])gx.Clone(), hh2 = (float[])hh.Clone(), hs2 = (float[])hs.Clone(), hPrev = (float[])hs.Clone();
+        float[] hn = new float[n * h], hn2 = new float[n * h], y = new float[n * ldy], y2 = new float[n * ldy];
+        GruCell.Forward(n, h, gx, hh, bias, hn, hs, y, ldy);
+        GruCell.ForwardSimple(n, h, gx2, hh2, bias, hn2, hs2, y2, ldy);
+        TensorAssert.Close(gx2, gx, 1e-6, "gates");
+        TensorAssert.Close(hn2, hn, 1e-6, "hn");
+        TensorAssert.Close(hs2, hs, 1e-6, "h");
+        TensorAssert.Close(y2, y, 1e-6, "y");
+
+        float[] dh = Random(n * h, 1f, 5), dh2 = (float[])dh.Clone();
+        float[] dGx = new float[n * 3 * h], dGx2 = new float[n * 3 * h], dGh = new float[n * 3 * h], dGh2 = new float[n * 3 * h];
+        GruCell.Backward(n, h, dGx, dGh, dh, gx, hn, hPrev);
+        GruCell.BackwardSimple(n, h, dGx2, dGh2, dh2, gx, hn, hPrev);
+        TensorAssert.Close(dGx2, dGx, 1e-6, "dGx");
+        TensorAssert.Close(dGh2, dGh, 1e-6, "dGh");
+        TensorAssert.Close(dh2, dh, 1e-6, "dh (direct part)");
+    }
 }
