@@ -214,8 +214,9 @@ internal sealed class SequenceRunner
             int t = _reverse ? steps - 1 - s : s;
             int n = sizes[t], rowBase = offsets[t];
             Span<float> dh = _dh.AsSpan(0, n * h);
-            // dh += gradient flowing into this step's output
-            for (int i = 0; i < n; i++)
+            // dh += gradient flowing into this step's output (one call when the output rows are contiguous)
+            if (ldy == h) TensorPrimitives.Add(dh, dy.Slice(rowBase * ldy, n * h), dh);
+            else for (int i = 0; i < n; i++)
             {
                 Span<float> dhi = dh.Slice(i * h, h);
                 TensorPrimitives.Add(dhi, dy.Slice((rowBase + i) * ldy + yColumn, h), dhi);
