@@ -82,3 +82,38 @@ public sealed class FusedCellKernelTest
         TensorAssert.Close(dh2, dh, 1e-6, "dh (direct part)");
     }
 }
+
+/// <summary>The row/column kernels of <see cref="Elementwise"/> against plain loops.</summary>
+[TestClass]
+public sealed class RowKernelTest
+{
+    [TestMethod]
+    [DataRow(7, 32)]
+    [DataRow(3, 8)]
+    [DataRow(50, 512)]
+    public void AddToRows_AddColumnSums_MatchLoops(int rows, int cols)
+    {
+        var rng = new Rng(9);
+        var m = new float[rows * cols];
+        var v = new float[cols];
+        var sums = new float[cols];
+        rng.FillUniform(m, -1f, 1f);
+        rng.FillUniform(v, -1f, 1f);
+        rng.FillUniform(sums, -1f, 1f);
+        var expectedM = (float[])m.Clone();
+        var expectedSums = new double[cols];
+        for (int c = 0; c < cols; c++) expectedSums[c] = sums[c];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                expectedSums[c] += m[r * cols + c];
+                expectedM[r * cols + c] += v[c];
+            }
+        }
+        Elementwise.AddColumnSums(m, rows, cols, sums);
+        Elementwise.AddToRows(m, rows, cols, v);
+        TensorAssert.Close(expectedM, m, 1e-6, "rows");
+        TensorAssert.Close(expectedSums.Select(x => (float)x).ToArray(), sums, 1e-5, "column sums");
+    }
+}
