@@ -15,7 +15,7 @@ public class CellBench
 {
     private const int N = 64, H = 128;
     private float[] _gates = [], _gatesInit = [], _hh = [], _bias = [], _h = [], _c = [], _aux = [], _y = [];
-    private float[] _dG = [], _dG2 = [], _dh = [], _dc = [];
+    private float[] _dG = [], _dG2 = [], _dh = [], _dc = [], _dInit = [];
 
     [GlobalSetup]
     public void Setup()
@@ -35,7 +35,16 @@ public class CellBench
         _dG2 = new float[N * 4 * H];
         _dh = new float[N * H];
         _dc = new float[N * H];
-        rng.FillUniform(_dh, -1f, 1f);
+        _dInit = new float[N * H];
+        rng.FillUniform(_dInit, -1f, 1f);
+        LstmForwardSimple();
+    }
+
+    // The backward kernels scale dh/dc in place: restart from the same values every call (else they decay into denormals).
+    private void ResetGradients()
+    {
+        _dInit.CopyTo(_dh, 0);
+        _dInit.CopyTo(_dc, 0);
     }
 
     [Benchmark(Baseline = true)]
@@ -53,10 +62,18 @@ public class CellBench
     }
 
     [Benchmark]
-    public void LstmBackwardSimple() => LstmCell.BackwardSimple(N, H, _dG, _dh, _dc, _gates, _c, _aux);
+    public void LstmBackwardSimple()
+    {
+        ResetGradients();
+        LstmCell.BackwardSimple(N, H, _dG, _dh, _dc, _gates, _c, _aux);
+    }
 
     [Benchmark]
-    public void LstmBackwardFused() => LstmCell.Backward(N, H, _dG, _dh, _dc, _gates, _c, _aux);
+    public void LstmBackwardFused()
+    {
+        ResetGradients();
+        LstmCell.Backward(N, H, _dG, _dh, _dc, _gates, _c, _aux);
+    }
 
     [Benchmark]
     public void GruForwardSimple()
@@ -73,12 +90,18 @@ public class CellBench
     }
 
     [Benchmark]
-    public void GruBackwardSimple() =>
+    public void GruBackwardSimple()
+    {
+        ResetGradients();
         GruCell.BackwardSimple(N, H, _dG.AsSpan(0, N * 3 * H), _dG2.AsSpan(0, N * 3 * H), _dh, _gates.AsSpan(0, N * 3 * H), _aux, _c);
+    }
 
     [Benchmark]
-    public void GruBackwardFused() =>
+    public void GruBackwardFused()
+    {
+        ResetGradients();
         GruCell.Backward(N, H, _dG.AsSpan(0, N * 3 * H), _dG2.AsSpan(0, N * 3 * H), _dh, _gates.AsSpan(0, N * 3 * H), _aux, _c);
+    }
 }
 
 /// <summary>
