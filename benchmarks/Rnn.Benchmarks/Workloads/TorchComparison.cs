@@ -61,14 +61,23 @@ internal static class TorchComparison
         return Path.GetFullPath(Path.Combine(dir, "..", "shared", "anchors", "torch_bench.py"));
     }
 
+    private const string TimeTool = "/usr/bin/time";
+    private const string PeakRssPrefix = "peak_rss_kib=";
+
     private static List<JsonObject> RunTorch(string script, IReadOnlyList<string> names, int threads)
     {
-        var psi = new ProcessStartInfo("/usr/bin/python3")
+        // Under /usr/bin/time (when present) to record PyTorch's peak resident set over the run.
+        bool timed = File.Exists(TimeTool);
+        var psi = new ProcessStartInfo(timed ? TimeTool : "/usr/bin/python3")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (timed)
+        {
+            foreach (string arg in new[] { "-f", PeakRssPrefix + "%M", "/usr/bin/python3" }) psi.ArgumentList.Add(arg);
+        }
         foreach (string arg in new[] { script, "--workloads", string.Join(',', names), "--threads", threads.ToString(CultureInfo.InvariantCulture), "--no-header" })
             psi.ArgumentList.Add(arg);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start python3");
@@ -84,14 +93,21 @@ internal static class TorchComparison
         }
         process.WaitForExit();
         if (process.ExitCode != 0) Console.Error.WriteLine($"torch_bench.py exited with {process.ExitCode}: {stderr.Result}");
+        string? peak = stderr.Result.Split('\n').LastOrDefault(l => l.StartsWith(PeakRssPrefix, StringComparison.Ordinal));
+        if (peak != null && double.TryParse(peak[PeakRssPrefix.Length..], CultureInfo.InvariantCulture, out double kib))
+        {
+            foreach (var line in lines) line["peak_working_set_mib"] = Math.Round(kib / 1024, 1);
+        }
         return lines;
     }
 
     private static void PrintTable(IReadOnlyList<string> names, List<JsonObject> ours, List<JsonObject> theirs)
     {
+        double peak = Median(ours.Where(l => (string?)l["workload"] == "matmul_ref"), "value");
         Console.WriteLine();
-        Console.WriteLine("| workload | metric | RnnMl (median of rounds) | PyTorch (median of rounds) | ratio (>1: RnnMl faster) | ratio per round |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| workload | metric | RnnMl (median of rounds) | PyTorch (median of rounds) | ratio (>1: RnnMl faster) | ratio per round " +
+            "| RnnMl GFLOP/s | share of RnnMl 1024³ | PyTorch GFLOP/s | RnnMl B/step | peak WS MiB RnnMl / PyTorch (process) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (string name in names)
         {
             bool higher = WorkloadRunner.Create(name).HigherIsBetter;
@@ -99,16 +115,31 @@ internal static class TorchComparison
             var t = theirs.Where(l => (string?)l["workload"] == name).ToList();
             if (o.Count == 0 || t.Count == 0) continue;
             string metric = (string)o[0]["metric"]!;
-            string[] fields = name == "matmul_ref" ? ["value", "gflops_1thread", "gflops_best", "gflops_1thread_best"] : ["value"];
+            string[] fields = name switch
+            {
+                "matmul_ref" => ["value", "gflops_1thread", "gflops_best", "gflops_1thread_best"],
+                "infer_latency" => ["value", "latency_p99_us"],
+                _ => ["value"],
+            };
             foreach (string field in fields)
             {
                 double[] ov = [.. o.Select(l => (double)l[field]!)];
                 double[] tv = [.. t.Select(l => (double)l[field]!)];
                 double om = SampleStats.Of(ov).Median, tm = SampleStats.Of(tv).Median;
                 var perRound = ov.Zip(tv, (x, y) => (higher ? x / y : y / x).ToString("F2", CultureInfo.InvariantCulture));
+                string extra = field != "value" ? "| | | | | |" : string.Create(CultureInfo.InvariantCulture,
+                    $"| {Median(o, "gflops"):F1} | {(double.IsNaN(peak) ? "" : $"{Median(o, "gflops") / peak * 100:F1} %")} | {Median(t, "gflops"):F1} " +
+                    $"| {o[0]["allocated_bytes_last_step"]?.ToString() ?? "-"} | {o.Max(l => (double?)l["peak_working_set_mib"])?.ToString("F0", CultureInfo.InvariantCulture) ?? "-"} / " +
+                    $"{t.Max(l => (double?)l["peak_working_set_mib"])?.ToString("F0", CultureInfo.InvariantCulture) ?? "-"} |");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {(field == "value" ? metric : field)} | {om:G4} | {tm:G4} | **{(higher ? om / tm : tm / om):F2}** | {string.Join(" ", perRound)} |"));
+                    $"| {name} | {(field == "value" ? metric : field)} | {om:G4} | {tm:G4} | **{(higher ? om / tm : tm / om):F2}** | {string.Join(" ", perRound)} {extra}"));
             }
         }
+    }
+
+    private static double Median(IEnumerable<JsonObject> lines, string field)
+    {
+        double[] v = [.. lines.Select(l => (double?)l[field]).Where(x => x.HasValue).Select(x => x!.Value)];
+        return v.Length == 0 ? double.NaN : SampleStats.Of(v).Median;
     }
 }

@@ -9,11 +9,18 @@ namespace Rnn.Benchmarks.Workloads;
 internal static class WorkloadRunner
 {
     /// <summary>
-    /// Implemented workloads by name, in WORKLOADS.md order. Add seed_trend, sine, lstm_cls, gru_cls, charlm, rnn_big,
-    /// infer_latency, infer_batch256 here as the engine's layers land (subclass the patterns in Workload.cs).
+    /// Implemented workloads by name, in WORKLOADS.md order. Every workload of WORKLOADS.md (EngineWorkloads.cs, MatmulRef.cs).
     /// </summary>
     private static readonly Dictionary<string, Func<Workload>> s_factories = new()
     {
+        ["seed_trend"] = () => new SeedTrend(),
+        ["sine"] = () => new Sine(),
+        ["lstm_cls"] = TokenTraining.LstmCls,
+        ["gru_cls"] = TokenTraining.GruCls,
+        ["charlm"] = TokenTraining.CharLm,
+        ["rnn_big"] = () => new RnnBig(),
+        ["infer_latency"] = () => new InferLatency(),
+        ["infer_batch256"] = () => new InferBatch256(),
         ["matmul_ref"] = () => new MatmulRef(),
     };
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Rnn.Core.Internals;
 
 /// <summary>Argument checks shared by the span-based layer and loss entry points.</summary>
@@ -12,6 +14,43 @@ internal static class SpanChecks
     {
         if (actual != expected)
             ThrowHelper.ThrowArgument(paramName, $"{paramName} must hold {expected} values {layout}, got {actual}");
+    }
+
+    /// <summary>
+    /// Throws when a buffer does not hold exactly <paramref name="expected"/> values; the interpolated layout is only
+    /// formatted when it does not (the check allocates nothing on the hot path).
+    /// </summary>
+    /// <param name="actual">The buffer's length.</param>
+    /// <param name="expected">The length the layout needs.</param>
+    /// <param name="paramName">The argument's name.</param>
+    /// <param name="layout">The layout with its sizes, e.g. <c>$"[N, I] = [{n}, {i}]"</c>.</param>
+    public static void Length(int actual, long expected, string paramName,
+        [InterpolatedStringHandlerArgument(nameof(actual), nameof(expected))] ref LayoutHandler layout)
+    {
+        if (actual != expected) Length(actual, expected, paramName, layout.ToStringAndClear());
+    }
+
+    /// <summary>Formats a layout message only when the lengths differ (see <see cref="Length(int, long, string, ref LayoutHandler)"/>).</summary>
+    [InterpolatedStringHandler]
+    public ref struct LayoutHandler
+    {
+        private DefaultInterpolatedStringHandler _inner;
+
+        /// <summary>Starts formatting only when <paramref name="actual"/> differs from <paramref name="expected"/>.</summary>
+        public LayoutHandler(int literalLength, int formattedCount, int actual, long expected, out bool shouldAppend)
+        {
+            shouldAppend = actual != expected;
+            _inner = shouldAppend ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        /// <summary>Appends literal text.</summary>
+        public void AppendLiteral(string value) => _inner.AppendLiteral(value);
+
+        /// <summary>Appends a formatted value.</summary>
+        public void AppendFormatted<T>(T value) => _inner.AppendFormatted(value);
+
+        /// <summary>The formatted message.</summary>
+        public string ToStringAndClear() => _inner.ToStringAndClear();
     }
 
     /// <summary>Throws when <paramref name="value"/> is negative.</summary>

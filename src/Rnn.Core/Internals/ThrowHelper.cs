@@ -35,9 +35,9 @@ internal static class ThrowHelper
     }
 
     /// <summary>Throws when <paramref name="tensor"/>'s shape is not exactly <paramref name="shape"/>.</summary>
-    public static void CheckShape(Tensor tensor, string paramName, params int[] shape)
+    public static void CheckShape(Tensor tensor, string paramName, params ReadOnlySpan<int> shape)
     {
-        if (!tensor.HasShape(shape))
+        if (!tensor.Shape.SequenceEqual(shape))
             ThrowArgument(paramName, $"{paramName} must have shape {Tensor.FormatShape(shape)}, got {tensor.ShapeString}");
     }
 }

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Rnn.Core.Numerics;
 
 namespace Rnn.Core.Layers;
@@ -19,14 +21,55 @@ namespace Rnn.Core.Layers;
 /// </remarks>
 internal static class GruCell
 {
-    /// <summary>Activates the gates and advances h.</summary>
+    /// <summary>Activates the gates and advances h: the fused one-pass kernel where AVX-512 applies, else <see cref="ForwardSimple"/>.</summary>
+    /// <inheritdoc cref="ForwardSimple"/>
+    public static void Forward(int n, int hidden, Span<float> gx, Span<float> hh, ReadOnlySpan<float> biasHn,
+        Span<float> hn, Span<float> hState, Span<float> y, int ldy)
+    {
+        if (!Vector512.IsHardwareAccelerated || hidden % 16 != 0)
+        {
+            ForwardSimple(n, hidden, gx, hh, biasHn, hn, hState, y, ldy);
+            return;
+        }
+        int g3 = 3 * hidden, nh = n * hidden;
+        _ = gx[n * g3 - 1]; _ = hh[n * g3 - 1]; _ = biasHn[hidden - 1]; _ = hn[nh - 1]; _ = hState[nh - 1];
+        _ = y[(n - 1) * ldy + hidden - 1];
+        ref float gr = ref MemoryMarshal.GetReference(gx);
+        ref float hhr = ref MemoryMarshal.GetReference(hh);
+        ref float br = ref MemoryMarshal.GetReference(biasHn);
+        ref float hnr = ref MemoryMarshal.GetReference(hn);
+        ref float hr = ref MemoryMarshal.GetReference(hState);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        nuint h1 = (nuint)hidden, h2 = (nuint)(2 * hidden);
+        for (int row = 0; row < n; row++)
+        {
+            nuint gRow = (nuint)(row * g3), sRow = (nuint)(row * hidden), yRow = (nuint)(row * ldy);
+            for (int j = 0; j < hidden; j += 16)
+            {
+                nuint gi = gRow + (nuint)j, si = sRow + (nuint)j;
+                var r = FastMath.Sigmoid(Vector512.LoadUnsafe(ref gr, gi) + Vector512.LoadUnsafe(ref hhr, gi));
+                var z = FastMath.Sigmoid(Vector512.LoadUnsafe(ref gr, gi + h1) + Vector512.LoadUnsafe(ref hhr, gi + h1));
+                var hnv = Vector512.LoadUnsafe(ref hhr, gi + h2) + Vector512.LoadUnsafe(ref br, (nuint)j);
+                var ng = FastMath.Tanh(Vector512.FusedMultiplyAdd(r, hnv, Vector512.LoadUnsafe(ref gr, gi + h2)));
+                var h = Vector512.FusedMultiplyAdd(z, Vector512.LoadUnsafe(ref hr, si) - ng, ng);
+                r.StoreUnsafe(ref gr, gi);
+                z.StoreUnsafe(ref gr, gi + h1);
+                ng.StoreUnsafe(ref gr, gi + h2);
+                hnv.StoreUnsafe(ref hnr, si);
+                h.StoreUnsafe(ref hr, si);
+                h.StoreUnsafe(ref yr, yRow + (nuint)j);
+            }
+        }
+    }
+
+    /// <summary>Activates the gates and advances h: the readable reference (TensorPrimitives per row).</summary>
     /// <param name="gx">In: input-side pre-activations [n, 3H]; out: r, z, n (kept for backward).</param>
     /// <param name="hh">W_hh·h for the step [n, 3H] (no bias); its n block is destroyed.</param>
     /// <param name="biasHn">b_hn [H].</param>
     /// <param name="hn">Out: W_hn h + b_hn [n, H] (kept for backward).</param>
     /// <param name="hState">h rows [n, H], overwritten with h'.</param>
     /// <param name="y">Output rows, row i at <c>y[i * ldy]</c>.</param>
-    public static void Forward(int n, int hidden, Span<float> gx, Span<float> hh, ReadOnlySpan<float> biasHn,
+    public static void ForwardSimple(int n, int hidden, Span<float> gx, Span<float> hh, ReadOnlySpan<float> biasHn,
         Span<float> hn, Span<float> hState, Span<float> y, int ldy)
     {
         int g3 = 3 * hidden;
@@ -50,14 +93,59 @@ internal static class GruCell
         }
     }
 
-    /// <summary>Back-propagates through one step.</summary>
+    /// <summary>Back-propagates through one step: the fused one-pass kernel where AVX-512 applies, else <see cref="BackwardSimple"/>.</summary>
+    /// <inheritdoc cref="BackwardSimple"/>
+    public static void Backward(int n, int hidden, Span<float> dGx, Span<float> dGh, Span<float> dh,
+        ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev)
+    {
+        if (!Vector512.IsHardwareAccelerated || hidden % 16 != 0)
+        {
+            BackwardSimple(n, hidden, dGx, dGh, dh, gates, hn, hPrev);
+            return;
+        }
+        int g3 = 3 * hidden, nh = n * hidden;
+        _ = dGx[n * g3 - 1]; _ = dGh[n * g3 - 1]; _ = dh[nh - 1]; _ = gates[n * g3 - 1]; _ = hn[nh - 1]; _ = hPrev[nh - 1];
+        ref float dxr = ref MemoryMarshal.GetReference(dGx);
+        ref float dhhr = ref MemoryMarshal.GetReference(dGh);
+        ref float dhr = ref MemoryMarshal.GetReference(dh);
+        ref float gr = ref MemoryMarshal.GetReference(gates);
+        ref float hnr = ref MemoryMarshal.GetReference(hn);
+        ref float hpr = ref MemoryMarshal.GetReference(hPrev);
+        nuint h1 = (nuint)hidden, h2 = (nuint)(2 * hidden);
+        var one = Vector512<float>.One;
+        for (int row = 0; row < n; row++)
+        {
+            nuint gRow = (nuint)(row * g3), sRow = (nuint)(row * hidden);
+            for (int j = 0; j < hidden; j += 16)
+            {
+                nuint gi = gRow + (nuint)j, si = sRow + (nuint)j;
+                var r = Vector512.LoadUnsafe(ref gr, gi);
+                var z = Vector512.LoadUnsafe(ref gr, gi + h1);
+                var ng = Vector512.LoadUnsafe(ref gr, gi + h2);
+                var dhv = Vector512.LoadUnsafe(ref dhr, si);
+                var dz = (Vector512.LoadUnsafe(ref hpr, si) - ng) * dhv * z * (one - z);
+                var dn = dhv - dhv * z;
+                var dnPre = dn * (one - ng * ng);
+                var dr = dnPre * Vector512.LoadUnsafe(ref hnr, si) * r * (one - r);
+                (dhv - dn).StoreUnsafe(ref dhr, si);
+                dr.StoreUnsafe(ref dxr, gi);
+                dz.StoreUnsafe(ref dxr, gi + h1);
+                dnPre.StoreUnsafe(ref dxr, gi + h2);
+                dr.StoreUnsafe(ref dhhr, gi);
+                dz.StoreUnsafe(ref dhhr, gi + h1);
+                (dnPre * r).StoreUnsafe(ref dhhr, gi + h2);
+            }
+        }
+    }
+
+    /// <summary>Back-propagates through one step: the readable reference (TensorPrimitives per row).</summary>
     /// <param name="dGx">Out: gradient of the input-side pre-activations [n, 3H] (for W_ih, b_ih, x).</param>
     /// <param name="dGh">Out: gradient of the hidden-side products [n, 3H] (for W_hh, b_hh, h).</param>
     /// <param name="dh">In: gradient of h' [n, H]; out: its direct part z ⊙ dh toward h (the product part is added by the caller).</param>
     /// <param name="gates">r, z, n from the forward pass [n, 3H].</param>
     /// <param name="hn">W_hn h + b_hn from the forward pass [n, H].</param>
     /// <param name="hPrev">The previous state h [n, H].</param>
-    public static void Backward(int n, int hidden, Span<float> dGx, Span<float> dGh, Span<float> dh,
+    public static void BackwardSimple(int n, int hidden, Span<float> dGx, Span<float> dGh, Span<float> dh,
         ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev)
     {
         int g3 = 3 * hidden;

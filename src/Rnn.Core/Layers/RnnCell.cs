@@ -25,7 +25,8 @@ internal static class RnnCell
         if (nonlinearity == Nonlinearity.Tanh) TensorPrimitives.Tanh(pre, pre);
         else TensorPrimitives.Max(pre, 0f, pre);
         pre.CopyTo(hState);
-        for (int i = 0; i < n; i++) pre.Slice(i * hidden, hidden).CopyTo(y.Slice(i * ldy, hidden));
+        if (ldy == hidden) pre.CopyTo(y);   // one direction: the output rows are contiguous
+        else for (int i = 0; i < n; i++) pre.Slice(i * hidden, hidden).CopyTo(y.Slice(i * ldy, hidden));
     }
 
     /// <summary>Back-propagates through one step: <c>dPre = dh ⊙ act'(pre)</c>, expressed with h'.</summary>
@@ -35,6 +36,13 @@ internal static class RnnCell
     public static void Backward(int n, int hidden, Nonlinearity nonlinearity,
         Span<float> dGates, ReadOnlySpan<float> dh, ReadOnlySpan<float> h, int ldh)
     {
+        if (ldh == hidden && nonlinearity == Nonlinearity.Tanh)
+        {
+            // one direction: rows contiguous, one pass over all n·H values
+            dh.Slice(0, n * hidden).CopyTo(dGates);
+            Elementwise.TanhGrad(h.Slice(0, n * hidden), dGates.Slice(0, n * hidden));
+            return;
+        }
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<float> hi = h.Slice(i * ldh, hidden), dhi = dh.Slice(i * hidden, hidden);

@@ -125,12 +125,7 @@ internal sealed class SequenceRunner
 
         // Input projection of every step at once: gates[N, G] = x[N, I]·W_ihᵀ, then the biases.
         Gemm.Multiply(false, true, rows, g, _inputSize, x, _inputSize, _wIh.Value.Span, _inputSize, gates, g, accumulate: false);
-        Span<float> bias = FoldedBias();
-        for (int r = 0; r < rows; r++)
-        {
-            Span<float> row = gates.Slice(r * g, g);
-            TensorPrimitives.Add(row, bias, row);
-        }
+        Elementwise.AddToRows(gates, rows, g, FoldedBias());
 
         ReadOnlySpan<float> wHh = _wHh.Value.Span;
         _packedForward ??= new PackedMatrix(h, g);
@@ -214,8 +209,9 @@ internal sealed class SequenceRunner
             int t = _reverse ? steps - 1 - s : s;
             int n = sizes[t], rowBase = offsets[t];
             Span<float> dh = _dh.AsSpan(0, n * h);
-            // dh += gradient flowing into this step's output
-            for (int i = 0; i < n; i++)
+            // dh += gradient flowing into this step's output (one call when the output rows are contiguous)
+            if (ldy == h) TensorPrimitives.Add(dh, dy.Slice(rowBase * ldy, n * h), dh);
+            else for (int i = 0; i < n; i++)
             {
                 Span<float> dhi = dh.Slice(i * h, h);
                 TensorPrimitives.Add(dhi, dy.Slice((rowBase + i) * ldy + yColumn, h), dhi);
@@ -269,10 +265,8 @@ internal sealed class SequenceRunner
         return bias;
     }
 
-    private static void AddColumnSums(ReadOnlySpan<float> m, int rows, int cols, Span<float> sums)
-    {
-        for (int r = 0; r < rows; r++) TensorPrimitives.Add(sums, m.Slice(r * cols, cols), sums);
-    }
+    private static void AddColumnSums(ReadOnlySpan<float> m, int rows, int cols, Span<float> sums) =>
+        Elementwise.AddColumnSums(m, rows, cols, sums);
 
     private static void Grow(ref float[] array, int size)
     {

@@ -37,9 +37,8 @@ public static class CrossEntropyLoss
     {
         if (classes <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(classes), classes, $"classes must be positive, got {classes}");
         int rows = targets.Length;
-        string layout = $"[N, C] = [{rows}, {classes}]";
-        SpanChecks.Length(logits.Length, (long)rows * classes, nameof(logits), layout);
-        if (!dLogits.IsEmpty) SpanChecks.Length(dLogits.Length, (long)rows * classes, nameof(dLogits), layout);
+        SpanChecks.Length(logits.Length, (long)rows * classes, nameof(logits), $"[N, C] = [{rows}, {classes}]");
+        if (!dLogits.IsEmpty) SpanChecks.Length(dLogits.Length, (long)rows * classes, nameof(dLogits), $"[N, C] = [{rows}, {classes}]");
         if (!classWeights.IsEmpty)
         {
             SpanChecks.Length(classWeights.Length, classes, nameof(classWeights), $"[C] = [{classes}]");

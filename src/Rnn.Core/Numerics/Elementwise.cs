@@ -67,4 +67,51 @@ internal static class Elementwise
         }
         for (; j < n; j++) Unsafe.Add(ref dr, j) *= 1f - Unsafe.Add(ref tr, j) * Unsafe.Add(ref tr, j);
     }
+
+    /// <summary>
+    /// <c>m[r, :] += v</c> for every row of <c>m</c> [rows, cols]: one pass with Vector512 when cols is a multiple of 16
+    /// (no per-row call), else TensorPrimitives per row.
+    /// </summary>
+    public static void AddToRows(Span<float> m, int rows, int cols, ReadOnlySpan<float> v)
+    {
+        if (!Vector512.IsHardwareAccelerated || cols % 16 != 0)
+        {
+            for (int r = 0; r < rows; r++) System.Numerics.Tensors.TensorPrimitives.Add(m.Slice(r * cols, cols), v, m.Slice(r * cols, cols));
+            return;
+        }
+        _ = m[rows * cols - 1]; _ = v[cols - 1];
+        ref float mr = ref MemoryMarshal.GetReference(m);
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < cols; j += 16)
+            {
+                nuint at = (nuint)(r * cols + j);
+                (Vector512.LoadUnsafe(ref mr, at) + Vector512.LoadUnsafe(ref vr, (nuint)j)).StoreUnsafe(ref mr, at);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>sums[c] += Σ_r m[r, c]</c> over <c>m</c> [rows, cols]: one pass with Vector512 when cols is a multiple of 16
+    /// (no per-row call), else TensorPrimitives per row.
+    /// </summary>
+    public static void AddColumnSums(ReadOnlySpan<float> m, int rows, int cols, Span<float> sums)
+    {
+        if (!Vector512.IsHardwareAccelerated || cols % 16 != 0)
+        {
+            for (int r = 0; r < rows; r++) System.Numerics.Tensors.TensorPrimitives.Add(sums, m.Slice(r * cols, cols), sums);
+            return;
+        }
+        if (rows == 0) return;
+        _ = m[rows * cols - 1]; _ = sums[cols - 1];
+        ref float mr = ref MemoryMarshal.GetReference(m);
+        ref float sr = ref MemoryMarshal.GetReference(sums);
+        // Row by row (the matrix is read once, in order); the sums stay in L1.
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < cols; j += 16)
+                (Vector512.LoadUnsafe(ref sr, (nuint)j) + Vector512.LoadUnsafe(ref mr, (nuint)(r * cols + j))).StoreUnsafe(ref sr, (nuint)j);
+        }
+    }
 }

@@ -13,28 +13,51 @@ public static class GradientClipping
     /// </summary>
     /// <param name="parameters">Parameters whose gradients are clipped together.</param>
     /// <param name="maxNorm">Largest allowed global norm; finite and non-negative.</param>
+    /// <remarks>Allocates nothing when <paramref name="parameters"/> is a list (e.g. <see cref="Optimizer.Parameters"/>).</remarks>
     public static float ClipGradNorm(IEnumerable<Parameter> parameters, float maxNorm)
     {
         OptimizerChecks.NonNegative(maxNorm, nameof(maxNorm));
-        var list = parameters.Where(p => p.RequiresGrad).ToList();
-        double norm = Norm(list);
+        double norm = Norm(parameters);
         double coefficient = maxNorm / (norm + 1e-6);
         if (coefficient < 1.0)
         {
-            foreach (var p in list) System.Numerics.Tensors.TensorPrimitives.Multiply(p.Grad.Span, (float)coefficient, p.Grad.Span);
+            if (parameters is IReadOnlyList<Parameter> list)
+            {
+                for (int i = 0; i < list.Count; i++) Scale(list[i], (float)coefficient);
+            }
+            else
+            {
+                foreach (var p in parameters) Scale(p, (float)coefficient);
+            }
         }
         return (float)norm;
+    }
+
+    private static void Scale(Parameter p, float coefficient)
+    {
+        if (p.RequiresGrad) System.Numerics.Tensors.TensorPrimitives.Multiply(p.Grad.Span, coefficient, p.Grad.Span);
     }
 
     private static double Norm(IEnumerable<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         double sum = 0;
-        foreach (var p in parameters)
+        if (parameters is IReadOnlyList<Parameter> list)
         {
-            if (!p.RequiresGrad) continue;
-            foreach (float g in p.Grad.Span) sum += (double)g * g;
+            for (int i = 0; i < list.Count; i++) sum += SquaredNorm(list[i]);
+        }
+        else
+        {
+            foreach (var p in parameters) sum += SquaredNorm(p);
         }
         return Math.Sqrt(sum);
+    }
+
+    private static double SquaredNorm(Parameter p)
+    {
+        if (!p.RequiresGrad) return 0;
+        double sum = 0;
+        foreach (float g in p.Grad.Span) sum += (double)g * g;
+        return sum;
     }
 }
