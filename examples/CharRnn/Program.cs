@@ -33,6 +33,7 @@ if (!arguments.Sweep)
         ml.Model.Save(model, ml.Data.LoadFromEnumerable([new PromptRow()]).Schema, save);
         Console.WriteLine($"wrote {save} (prompt column 'Prompt' -> 'GeneratedText')");
     }
+    Console.WriteLine($"kept the weights of epoch {result.BestEpoch} of {result.Epochs.Count} (lowest validation loss); last epoch's training loss {result.TrainingLoss:F4}");
     Console.WriteLine($"tokens/s {result.TokensPerSecond:F0}");
     Console.WriteLine($"val_loss {result.ValidationLoss:F4}");
     return 0;

@@ -34,6 +34,12 @@ public sealed record LanguageModelOptions
     public float ValidationFraction { get; init; } = 0.1f;
 
     /// <summary>
+    /// With a validation part, end with the weights of the epoch whose validation loss was lowest (a long run starts to
+    /// overfit: the training loss keeps falling while the validation loss turns up). Default true.
+    /// </summary>
+    public bool RestoreBestWeights { get; init; } = true;
+
+    /// <summary>
     /// Carry the final state of each chunk into the next (truncated BPTT). False starts every chunk from the zero state,
     /// so nothing is remembered past T steps: useful only to measure what the carried state is worth. Default true.
     /// </summary>
@@ -69,11 +75,13 @@ public sealed record LanguageModelEpoch(int Epoch, double TrainingLoss, double? 
 /// <param name="Epochs">Per-epoch figures.</param>
 /// <param name="TokensPerSecond">Training throughput (predicted tokens per second of training, validation excluded).</param>
 /// <param name="StoppedByBudget">True when the time budget (or the cancellation token) ended training before the planned epochs.</param>
-public sealed record LanguageModelResult(IReadOnlyList<LanguageModelEpoch> Epochs, double TokensPerSecond, bool StoppedByBudget)
+/// <param name="BestEpoch">The epoch whose weights the model holds: the lowest validation loss with
+/// <see cref="LanguageModelOptions.RestoreBestWeights"/>, otherwise the last epoch.</param>
+public sealed record LanguageModelResult(IReadOnlyList<LanguageModelEpoch> Epochs, double TokensPerSecond, bool StoppedByBudget, int BestEpoch)
 {
     /// <summary>Training loss of the last epoch (nats per token).</summary>
     public double TrainingLoss => Epochs.Count == 0 ? double.NaN : Epochs[^1].TrainingLoss;
 
-    /// <summary>Validation loss after the last epoch (nats per token), or null without a validation part.</summary>
-    public double? ValidationLoss => Epochs.Count == 0 ? null : Epochs[^1].ValidationLoss;
+    /// <summary>Validation loss of the weights the model holds (those of <see cref="BestEpoch"/>; nats per token), or null without a validation part.</summary>
+    public double? ValidationLoss => BestEpoch < 1 ? null : Epochs[BestEpoch - 1].ValidationLoss;
 }

@@ -25,7 +25,8 @@ namespace Rnn.Core.Training;
 /// <para>State: the final state of chunk k (h, and c for an LSTM, [L, B, H]) is copied in as the initial state of chunk k + 1
 /// — carried forward but detached, as PyTorch's <c>hidden = repackage_hidden(hidden)</c>: the gradient stops at the chunk
 /// boundary. The state is zero at the start of every epoch and of the validation pass.</para>
-/// <para>Validation runs the same streams over the validation part in evaluation mode with the state carried through.</para>
+/// <para>Validation runs the same streams over the validation part in evaluation mode with the state carried through; with
+/// <see cref="LanguageModelOptions.RestoreBestWeights"/> the model ends with the weights of its best validation epoch.</para>
 /// <para>A training step allocates nothing: the batch, targets, gradient and state buffers are reused.</para>
 /// </remarks>
 public static class LanguageModelTrainer
@@ -57,6 +58,9 @@ public static class LanguageModelTrainer
         TimeSpan trainingTime = TimeSpan.Zero;
         long tokensTrained = 0;
         bool stoppedByBudget = false;
+        float[][]? best = null;              // parameter values of the best validation epoch
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0;
 
         model.Train();
         for (int epoch = 1; epoch <= options.Epochs && !stoppedByBudget; epoch++)
@@ -99,14 +103,22 @@ public static class LanguageModelTrainer
                 ? Evaluate(model, validation, Math.Min(options.BatchSize, validation.Length - 1), options.SequenceLength)
                 : null;
             model.Train();
+            if (validationLoss < bestLoss)
+            {
+                bestLoss = validationLoss.Value;
+                bestEpoch = epoch;
+                if (options.RestoreBestWeights) best = Snapshot(parameters, best);
+            }
             double trainingLoss = lossSum / Math.Max(1, epochTokens);
             history.Add(new LanguageModelEpoch(epoch, trainingLoss, validationLoss, (clock.Elapsed - epochStart).TotalSeconds, epochTokens,
                 chunk == streams.Chunks));
             options.Progress?.Invoke(new LanguageModelProgress(epoch, chunk, streams.Chunks, trainingLoss, validationLoss, gradNorm,
                 tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), clock.Elapsed, true));
         }
+        if (best is not null && bestEpoch != history.Count) Restore(parameters, best);
+        else bestEpoch = history.Count;
         model.Eval();
-        return new LanguageModelResult(history, tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), stoppedByBudget);
+        return new LanguageModelResult(history, tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), stoppedByBudget, bestEpoch);
     }
 
     /// <summary>
@@ -160,6 +172,18 @@ public static class LanguageModelTrainer
         if (maxNorm > 0f && coefficient < 1.0 && double.IsFinite(norm))
             foreach (var p in parameters) TensorPrimitives.Multiply(p.Grad.Span, (float)coefficient, p.Grad.Span);
         return (float)norm;
+    }
+
+    private static float[][] Snapshot(Parameter[] parameters, float[][]? into)
+    {
+        into ??= parameters.Select(p => new float[p.Value.Length]).ToArray();
+        for (int i = 0; i < parameters.Length; i++) parameters[i].Value.Span.CopyTo(into[i]);
+        return into;
+    }
+
+    private static void Restore(Parameter[] parameters, float[][] saved)
+    {
+        for (int i = 0; i < parameters.Length; i++) saved[i].CopyTo(parameters[i].Value.Span);
     }
 
     private static Optimizer CreateOptimizer(SequenceModel model, LanguageModelOptions options) => options.Optimizer switch

@@ -72,6 +72,7 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
             Optimizer = (OptimizerKind)_options.Optimizer,
             GradientClipNorm = _options.GradientClipNorm,
             ValidationFraction = _options.ValidationFraction,
+            RestoreBestWeights = _options.RestoreBestWeights,
             Progress = progress is null ? null : p => progress(new CharRecurrentProgress(p, p.IsEpochEnd ? sampler?.Generate("", sampleSettings) : null)),
         });
         return new CharRecurrentTransformer(vocabulary, model, generation, _options.PromptColumnName, _options.OutputColumnName);

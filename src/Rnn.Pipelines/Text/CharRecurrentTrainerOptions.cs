@@ -67,6 +67,9 @@ public sealed class CharRecurrentTrainerOptions
     /// <summary>The last share of the corpus held out for the validation loss, in [0, 1). Default 0.1.</summary>
     public float ValidationFraction { get; set; } = 0.1f;
 
+    /// <summary>End with the weights of the epoch with the lowest validation loss (when there is a validation part). Default true.</summary>
+    public bool RestoreBestWeights { get; set; } = true;
+
     /// <summary>Seed of the initialisation and dropout; null takes the next seed of the <see cref="MLContext"/>. Default null.</summary>
     public int? Seed { get; set; }
 

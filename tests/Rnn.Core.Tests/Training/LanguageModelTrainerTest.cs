@@ -69,6 +69,27 @@ public sealed class LanguageModelTrainerTest
     }
 
     [TestMethod]
+    public void Fit_RestoreBestWeights_ModelHoldsTheBestValidationEpoch()
+    {
+        // A small model on a short noisy text overfits quickly: the validation loss turns up while training goes on.
+        var rng = new Rng(9);
+        var tokens = new int[600];
+        for (int i = 0; i < tokens.Length; i++) tokens[i] = rng.NextInt(Vocabulary);
+        var options = new LanguageModelOptions { SequenceLength = 10, BatchSize = 4, Epochs = 25, LearningRate = 2e-2f, ValidationFraction = 0.2f };
+        var model = LanguageModel(hidden: 64);
+        var result = LanguageModelTrainer.Fit(model, tokens, options);
+
+        var losses = result.Epochs.Select(e => e.ValidationLoss!.Value).ToList();
+        Assert.AreEqual(losses.IndexOf(losses.Min()) + 1, result.BestEpoch);
+        Assert.IsTrue(result.BestEpoch < result.Epochs.Count, $"validation losses {string.Join(", ", losses.Select(l => l.ToString("F3")))} should turn up");
+        double held = LanguageModelTrainer.Evaluate(model, tokens.AsSpan(480), batchSize: 4, sequenceLength: 10);
+        Assert.AreEqual(result.ValidationLoss!.Value, held, 1e-5, "the model holds the best epoch's weights");
+
+        var last = LanguageModelTrainer.Fit(LanguageModel(hidden: 64), tokens, options with { RestoreBestWeights = false });
+        Assert.AreEqual(last.Epochs.Count, last.BestEpoch);
+    }
+
+    [TestMethod]
     public void Fit_TimeBudget_StopsBeforeTheEpochs()
     {
         var tokens = Periodic(period: 11, repeats: 2000, seed: 3, out _);
