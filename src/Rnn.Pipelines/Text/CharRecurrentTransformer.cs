@@ -138,20 +138,7 @@ public sealed class CharRecurrentTransformer : RowToRowTransformerBase
             throw;
         }
         var model = new SequenceModel(NetworkOptions(n.Cell, vocabulary.Count, n.EmbeddingSize, n.HiddenSize, n.NumLayers, n.Dropout, n.Seed));
-        var weights = ctx.ReadTensors("weights");
-        foreach (var (name, p) in model.Parameters)
-        {
-            ctx.Check(weights.TryGetValue(name, out var tensor), $"weights.safetensors has no tensor '{name}'");
-            try
-            {
-                p.Load(tensor!, "weights.safetensors");
-            }
-            catch (ArgumentException e)
-            {
-                ctx.Check(false, e.Message);
-            }
-        }
-        ctx.Check(weights.Count == model.Parameters.Count, $"weights.safetensors holds {weights.Count} tensors, the network has {model.Parameters.Count}");
+        ctx.ReadParametersInto(model.Parameters, "weights");
         return new CharRecurrentTransformer(vocabulary, model, s.Generation, s.PromptColumnName, s.OutputColumnName);
     }
 
