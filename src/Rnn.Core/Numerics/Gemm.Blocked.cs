@@ -55,6 +55,14 @@ internal static partial class Gemm
     internal static long ContendedParallelFlops { get; set; } = 64_000_000;
 
     /// <summary>
+    /// While a worker sleeps (<see cref="WorkerPool.WorkersAwake"/> false: no product for longer than its spin time),
+    /// only products of at least this many FLOPs are split: waking it through the OS costs tens of µs on this VM.
+    /// Measured on infer_latency (batch 1: the 3.3 MFLOP input projection after 50 serial matrix-vector steps):
+    /// p50 308 µs split vs 193–199 µs on one thread. Back-to-back products (training, batch 256) keep the worker awake.
+    /// </summary>
+    internal static long SleepingParallelFlops { get; set; } = 16_000_000;
+
+    /// <summary>
     /// The blocked, packed, register-tiled kernel (AVX-512 micro-kernel). Same contract as
     /// <see cref="Multiply(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/>.
     /// Correct on any hardware; fast where <see cref="Vector512.IsHardwareAccelerated"/>.
@@ -187,7 +195,8 @@ internal static partial class Gemm
         int threads = WorkerPool.Threads;
         long flops = 2L * job.M * job.N * job.K;
         int panels = (job.N + NR - 1) / NR;
-        int parts = threads <= 1 || flops < ParallelFlops || !WorkerPool.ShouldSplit(flops >= ContendedParallelFlops) ? 1 : threads;
+        int parts = threads <= 1 || flops < ParallelFlops || !WorkerPool.ShouldSplit(flops >= ContendedParallelFlops)
+            || (flops < SleepingParallelFlops && !WorkerPool.WorkersAwake) ? 1 : threads;
         if (job.Packed != null && PaddedRows(job.M) <= 2 * MC && (long)PaddedRows(job.M) * job.K <= SharedALimit)
         {
             // Per-step products: pack the small A once here; the parts are ranges of B panels sharing it.

@@ -90,6 +90,22 @@ internal static unsafe class WorkerPool
     }
 
     /// <summary>
+    /// True when every worker is spinning (it finished a job less than <see cref="SpinMicroseconds"/> ago), so a job
+    /// starts on all threads at once; false when one has gone to sleep and would have to be woken by the OS first.
+    /// </summary>
+    public static bool WorkersAwake
+    {
+        get
+        {
+            for (int w = 0; w < s_workers.Length; w++)
+            {
+                if (s_workers[w].IsSleeping) return false;
+            }
+            return true;
+        }
+    }
+
+    /// <summary>
     /// True when recent jobs were held up by a worker that the OS descheduled mid-part (the machine has more runnable
     /// threads than cores): the caller then waited longer for the worker's last part than it worked itself. Callers
     /// use it to run small jobs on one thread (see <see cref="ShouldSplit"/>).
@@ -185,6 +201,9 @@ internal static unsafe class WorkerPool
             var thread = new Thread(Loop) { IsBackground = true, Name = $"Rnn.WorkerPool {index}" };
             thread.Start();
         }
+
+        /// <summary>True once the worker has stopped spinning and blocks (or is about to).</summary>
+        public bool IsSleeping => Volatile.Read(ref _sleeping) == 1;
 
         /// <summary>Called by the dispatcher after it published a job.</summary>
         public void Wake()
