@@ -314,6 +314,7 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
         private readonly SequenceBatch _batch = new();
         private readonly float[] _logits;
         private readonly float[] _probabilities;
+        private bool _probabilitiesFresh;
         private readonly bool _isKey;
         private readonly int _stepSize;
         private long _position = -1;
@@ -347,7 +348,7 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
                 }
                 _batch.Seal();
                 _model.Forward(_batch).Span.CopyTo(_logits);
-                Rnn.Core.Layers.Activations.Softmax(_logits, _logits.Length, _probabilities);
+                _probabilitiesFresh = false;
                 _position = position;
             }
             return _logits;
@@ -356,6 +357,12 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
         public ReadOnlySpan<float> Probabilities(long position)
         {
             Logits(position);
+            // Only the multiclass Score reads probabilities: computed on demand, once per row.
+            if (!_probabilitiesFresh)
+            {
+                Rnn.Core.Layers.Activations.Softmax(_logits, _logits.Length, _probabilities);
+                _probabilitiesFresh = true;
+            }
             return _probabilities;
         }
     }
