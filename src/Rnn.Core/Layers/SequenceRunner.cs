@@ -47,6 +47,9 @@ internal sealed class SequenceRunner
     private PackedMatrix? _packedForward, _packedBackward;
     private float[] _dhNorms = [];      // [T]: ‖∂L/∂h_t‖ over the batch, when recording gradient flow
 
+    private int[] _rowSplit = [];        // [ranges + 1]: sorted-row boundaries of the scan's row ranges
+    private ScanArguments _scan;        // set for the duration of a scan
+
     private int _rows, _batch, _steps;
     private bool _hasCache;
 
@@ -118,49 +121,74 @@ internal sealed class SequenceRunner
     /// <param name="x">Packed layer input [N, I].</param>
     /// <param name="y">Packed layer output [N, D·H]; this direction writes columns <paramref name="yColumn"/>.. +H.</param>
     /// <param name="ldy">Row stride of y (D·H).</param>
-    public void Forward(PackedBatch batch, ReadOnlySpan<float> x, Span<float> y, int ldy, int yColumn, bool training)
+    public unsafe void Forward(PackedBatch batch, ReadOnlySpan<float> x, Span<float> y, int ldy, int yColumn, bool training)
     {
         int g = _gates, h = _hidden, rows = _rows;
-        Span<float> gates = _gateValues.AsSpan(0, rows * g);
-
-        // Input projection of every step at once: gates[N, G] = x[N, I]·W_ihᵀ, then the biases.
-        Gemm.Multiply(false, true, rows, g, _inputSize, x, _inputSize, _wIh.Value.Span, _inputSize, gates, g, accumulate: false);
-        Elementwise.AddToRows(gates, rows, g, FoldedBias());
-
-        ReadOnlySpan<float> wHh = _wHh.Value.Span;
+        // Input projection of every step at once: gates[N, G] = x[N, I]·W_ihᵀ (the scan adds the biases step by step).
+        Gemm.Multiply(false, true, rows, g, _inputSize, x, _inputSize, _wIh.Value.Span, _inputSize,
+            _gateValues.AsSpan(0, rows * g), g, accumulate: false);
+        FoldedBias();
         _packedForward ??= new PackedMatrix(h, g);
-        _packedForward.Pack(wHh, h, transB: true);
+        _packedForward.Pack(_wHh.Value.Span, h, transB: true);
+        fixed (float* py = y)
+        {
+            _scan = new ScanArguments(batch, py, y.Length, ldy, yColumn, training);
+            RunRowRanges(&ForwardPart);
+            _scan = default;
+        }
+        _hasCache = training;
+    }
+
+    private static void ForwardPart(object runner, int part)
+    {
+        var self = (SequenceRunner)runner;
+        self.ForwardRows(self._rowSplit[part], self._rowSplit[part + 1]);
+    }
+
+    /// <summary>The forward scan for sorted rows [r0, r1) of the batch: every row is its own sequence, so row ranges run on different threads without synchronising.</summary>
+    private unsafe void ForwardRows(int r0, int r1)
+    {
+        int g = _gates, h = _hidden;
+        ScanArguments args = _scan;
+        int ldy = args.Ldy;
+        bool training = args.Training;
+        var y = new Span<float>(args.Y, args.YLength);
+        Span<float> gates = _gateValues.AsSpan(0, _rows * g);
+        ReadOnlySpan<float> bias = _bias.AsSpan(0, g);
         ReadOnlySpan<float> biasHn = _cell == CellType.Gru ? _bHh.Value.Span.Slice(2 * h, h) : default;
-        ReadOnlySpan<int> sizes = batch.BatchSizes, offsets = batch.Offsets;
-        int steps = batch.Steps;
+        ReadOnlySpan<int> sizes = args.Batch.BatchSizes, offsets = args.Batch.Offsets;
+        int steps = sizes.Length;
         for (int s = 0; s < steps; s++)
         {
             int t = _reverse ? steps - 1 - s : s;
-            int n = sizes[t], rowBase = offsets[t];
-            Span<float> hState = _h.AsSpan(0, n * h);
-            Span<float> stepGates = gates.Slice(rowBase * g, n * g);
-            Span<float> yStep = y.Slice(rowBase * ldy + yColumn);
-            if (training) hState.CopyTo(_hPrev.AsSpan(rowBase * h, n * h));
+            // Rows are sorted longest first: this range's active rows at step t are [r0, min(n_t, r1)).
+            int m = Math.Min(sizes[t], r1) - r0;
+            if (m <= 0) continue;
+            int rowBase = offsets[t] + r0;
+            Span<float> hState = _h.AsSpan(r0 * h, m * h);
+            Span<float> stepGates = gates.Slice(rowBase * g, m * g);
+            Span<float> yStep = y.Slice(rowBase * ldy + args.YColumn);
+            Elementwise.AddToRows(stepGates, m, g, bias);
+            if (training) hState.CopyTo(_hPrev.AsSpan(rowBase * h, m * h));
             switch (_cell)
             {
                 case CellType.Rnn:
-                    Gemm.Multiply(false, n, hState, h, _packedForward, stepGates, g, accumulate: true);
-                    RnnCell.Forward(n, h, _nonlinearity, stepGates, hState, yStep, ldy);
+                    Gemm.Multiply(false, m, hState, h, _packedForward!, stepGates, g, accumulate: true);
+                    RnnCell.Forward(m, h, _nonlinearity, stepGates, hState, yStep, ldy);
                     break;
                 case CellType.Lstm:
-                    Span<float> cState = _c.AsSpan(0, n * h);
-                    if (training) cState.CopyTo(_cPrev.AsSpan(rowBase * h, n * h));
-                    Gemm.Multiply(false, n, hState, h, _packedForward, stepGates, g, accumulate: true);
-                    LstmCell.Forward(n, h, stepGates, hState, cState, _aux.AsSpan(rowBase * h, n * h), yStep, ldy);
+                    Span<float> cState = _c.AsSpan(r0 * h, m * h);
+                    if (training) cState.CopyTo(_cPrev.AsSpan(rowBase * h, m * h));
+                    Gemm.Multiply(false, m, hState, h, _packedForward!, stepGates, g, accumulate: true);
+                    LstmCell.Forward(m, h, stepGates, hState, cState, _aux.AsSpan(rowBase * h, m * h), yStep, ldy);
                     break;
                 default:
-                    Span<float> hh = _hh.AsSpan(0, n * g);
-                    Gemm.Multiply(false, n, hState, h, _packedForward, hh, g, accumulate: false);
-                    GruCell.Forward(n, h, stepGates, hh, biasHn, _aux.AsSpan(rowBase * h, n * h), hState, yStep, ldy);
+                    Span<float> hh = _hh.AsSpan(r0 * g, m * g);
+                    Gemm.Multiply(false, m, hState, h, _packedForward!, hh, g, accumulate: false);
+                    GruCell.Forward(m, h, stepGates, hh, biasHn, _aux.AsSpan(rowBase * h, m * h), hState, yStep, ldy);
                     break;
             }
         }
-        _hasCache = training;
     }
 
     /// <summary>
@@ -172,7 +200,7 @@ internal sealed class SequenceRunner
     /// <param name="x">The packed input the forward pass saw [N, I].</param>
     /// <param name="dx">Gradient of the packed input [N, I]; empty when not needed.</param>
     /// <param name="accumulateDx">Add into dx (the second direction of a layer) instead of overwriting it.</param>
-    public void Backward(PackedBatch batch, ReadOnlySpan<float> dy, int ldy, int yColumn,
+    public unsafe void Backward(PackedBatch batch, ReadOnlySpan<float> dy, int ldy, int yColumn,
         ReadOnlySpan<float> dHN, ReadOnlySpan<float> dCN, ReadOnlySpan<float> y,
         ReadOnlySpan<float> x, Span<float> dx, bool accumulateDx)
     {
@@ -197,57 +225,145 @@ internal sealed class SequenceRunner
             Grow(ref _dhNorms, batch.Steps);
             _dhNorms.AsSpan(0, batch.Steps).Clear();
         }
-        Span<float> dGx = _dGx.AsSpan(0, rows * g);
-        Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, rows * g) : dGx;
         _packedBackward ??= new PackedMatrix(g, h);
         _packedBackward.Pack(_wHh.Value.Span, h, transB: false);
-        ReadOnlySpan<float> gates = _gateValues.AsSpan(0, rows * g);
-        ReadOnlySpan<int> sizes = batch.BatchSizes, offsets = batch.Offsets;
-        int steps = batch.Steps;
-        for (int s = steps - 1; s >= 0; s--)
+        fixed (float* pdy = dy, py = y)
         {
-            int t = _reverse ? steps - 1 - s : s;
-            int n = sizes[t], rowBase = offsets[t];
-            Span<float> dh = _dh.AsSpan(0, n * h);
-            // dh += gradient flowing into this step's output (one call when the output rows are contiguous)
-            if (ldy == h) TensorPrimitives.Add(dh, dy.Slice(rowBase * ldy, n * h), dh);
-            else for (int i = 0; i < n; i++)
-            {
-                Span<float> dhi = dh.Slice(i * h, h);
-                TensorPrimitives.Add(dhi, dy.Slice((rowBase + i) * ldy + yColumn, h), dhi);
-            }
-            // ∂L/∂h_t is complete here: what flows in from the output plus what flows back from step t+1.
-            if (RecordGradientFlow) _dhNorms[t] = TensorPrimitives.Norm(dh);
-            Span<float> stepDGx = dGx.Slice(rowBase * g, n * g);
-            Span<float> stepDGh = dGh.Slice(rowBase * g, n * g);
-            ReadOnlySpan<float> stepGates = gates.Slice(rowBase * g, n * g);
-            bool accumulateDh = false;
-            switch (_cell)
-            {
-                case CellType.Rnn:
-                    RnnCell.Backward(n, h, _nonlinearity, stepDGx, dh, y.Slice(rowBase * ldy + yColumn), ldy);
-                    break;
-                case CellType.Lstm:
-                    LstmCell.Backward(n, h, stepDGx, dh, _dc.AsSpan(0, n * h), stepGates,
-                        _cPrev.AsSpan(rowBase * h, n * h), _aux.AsSpan(rowBase * h, n * h));
-                    break;
-                default:
-                    GruCell.Backward(n, h, stepDGx, stepDGh, dh, stepGates,
-                        _aux.AsSpan(rowBase * h, n * h), _hPrev.AsSpan(rowBase * h, n * h));
-                    accumulateDh = true;   // dh holds z ⊙ dh, the direct path
-                    break;
-            }
-            // dh_prev (+)= dGh[n, G]·W_hh[G, H]
-            Gemm.Multiply(false, n, stepDGh, g, _packedBackward, dh, h, accumulateDh);
+            _scan = new ScanArguments(batch, py, y.Length, ldy, yColumn, training: true) { Dy = pdy, DyLength = dy.Length };
+            RunRowRanges(&BackwardPart);
+            _scan = default;
         }
 
         // Weight gradients over all packed rows at once.
+        Span<float> dGx = _dGx.AsSpan(0, rows * g);
+        Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, rows * g) : dGx;
         Gemm.Multiply(true, false, g, _inputSize, rows, dGx, g, x, _inputSize, _wIh.Grad.Span, _inputSize, accumulate: true);
         Gemm.Multiply(true, false, g, h, rows, dGh, g, _hPrev.AsSpan(0, rows * h), h, _wHh.Grad.Span, h, accumulate: true);
         AddColumnSums(dGx, rows, g, _bIh.Grad.Span);
         AddColumnSums(dGh, rows, g, _bHh.Grad.Span);
         if (!dx.IsEmpty)
             Gemm.Multiply(false, false, rows, _inputSize, g, dGx, g, _wIh.Value.Span, _inputSize, dx, _inputSize, accumulateDx);
+    }
+
+    private static void BackwardPart(object runner, int part)
+    {
+        var self = (SequenceRunner)runner;
+        self.BackwardRows(self._rowSplit[part], self._rowSplit[part + 1]);
+    }
+
+    /// <summary>The backward scan for sorted rows [r0, r1), in reverse step order (see <see cref="ForwardRows"/>).</summary>
+    private unsafe void BackwardRows(int r0, int r1)
+    {
+        int g = _gates, h = _hidden;
+        ScanArguments args = _scan;
+        int ldy = args.Ldy, yColumn = args.YColumn;
+        var dy = new ReadOnlySpan<float>(args.Dy, args.DyLength);
+        var y = new ReadOnlySpan<float>(args.Y, args.YLength);
+        Span<float> dGx = _dGx.AsSpan(0, _rows * g);
+        Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, _rows * g) : dGx;
+        ReadOnlySpan<float> gates = _gateValues.AsSpan(0, _rows * g);
+        ReadOnlySpan<int> sizes = args.Batch.BatchSizes, offsets = args.Batch.Offsets;
+        int steps = sizes.Length;
+        for (int s = steps - 1; s >= 0; s--)
+        {
+            int t = _reverse ? steps - 1 - s : s;
+            int m = Math.Min(sizes[t], r1) - r0;
+            if (m <= 0) continue;
+            int rowBase = offsets[t] + r0;
+            Span<float> dh = _dh.AsSpan(r0 * h, m * h);
+            // dh += gradient flowing into this step's output (one call when the output rows are contiguous)
+            if (ldy == h) TensorPrimitives.Add(dh, dy.Slice(rowBase * ldy, m * h), dh);
+            else for (int i = 0; i < m; i++)
+            {
+                Span<float> dhi = dh.Slice(i * h, h);
+                TensorPrimitives.Add(dhi, dy.Slice((rowBase + i) * ldy + yColumn, h), dhi);
+            }
+            // ∂L/∂h_t is complete here: what flows in from the output plus what flows back from step t+1
+            // (recorded only by a single range over all rows; see RowParts).
+            if (RecordGradientFlow) _dhNorms[t] = TensorPrimitives.Norm(dh);
+            Span<float> stepDGx = dGx.Slice(rowBase * g, m * g);
+            Span<float> stepDGh = dGh.Slice(rowBase * g, m * g);
+            ReadOnlySpan<float> stepGates = gates.Slice(rowBase * g, m * g);
+            bool accumulateDh = false;
+            switch (_cell)
+            {
+                case CellType.Rnn:
+                    RnnCell.Backward(m, h, _nonlinearity, stepDGx, dh, y.Slice(rowBase * ldy + yColumn), ldy);
+                    break;
+                case CellType.Lstm:
+                    LstmCell.Backward(m, h, stepDGx, dh, _dc.AsSpan(r0 * h, m * h), stepGates,
+                        _cPrev.AsSpan(rowBase * h, m * h), _aux.AsSpan(rowBase * h, m * h));
+                    break;
+                default:
+                    GruCell.Backward(m, h, stepDGx, stepDGh, dh, stepGates,
+                        _aux.AsSpan(rowBase * h, m * h), _hPrev.AsSpan(rowBase * h, m * h));
+                    accumulateDh = true;   // dh holds z ⊙ dh, the direct path
+                    break;
+            }
+            // dh_prev (+)= dGh[m, G]·W_hh[G, H]
+            Gemm.Multiply(false, m, stepDGh, g, _packedBackward!, dh, h, accumulateDh);
+        }
+    }
+
+    /// <summary>
+    /// Scans of at least this many FLOPs (recurrent products over all packed rows) are split into row ranges that run
+    /// on <see cref="WorkerPool.Threads"/> threads from start to end, with no synchronisation per step.
+    /// </summary>
+    internal static long RowSplitFlops { get; set; } = 2_000_000;
+
+    /// <summary>How many row ranges the last scan (forward or backward) ran (diagnostics and tests).</summary>
+    internal int LastRowRanges { get; private set; }
+
+    /// <summary>Fewest rows per range: below it each step's product is split by columns instead (small batch, large hidden).</summary>
+    internal const int MinRowsPerRange = 8;
+
+    /// <summary>
+    /// Runs the scan body over row ranges: one per thread when the batch and the scan are large enough (each sequence of
+    /// the batch is independent, so the ranges never wait for one another), else one range over all rows — whose
+    /// per-step products then split their columns across the threads instead.
+    /// </summary>
+    private unsafe void RunRowRanges(delegate*<object, int, void> part)
+    {
+        int parts = RowRanges();
+        LastRowRanges = parts;
+        if (parts <= 1) part(this, 0);
+        else WorkerPool.Run(parts, this, part);
+    }
+
+    /// <summary>Fills <see cref="_rowSplit"/> with ranges of about equal work (Σ lengths) and returns their count.</summary>
+    private int RowRanges()
+    {
+        int threads = WorkerPool.Threads;
+        int parts = Math.Min(threads, _batch / MinRowsPerRange);
+        if (parts < 2 || RecordGradientFlow || WorkerPool.InJob || 2L * _rows * _gates * _hidden < RowSplitFlops) parts = 1;
+        Grow(ref _rowSplit, parts + 1);
+        _rowSplit[0] = 0;
+        _rowSplit[parts] = _batch;
+        if (parts == 1) return 1;
+        // Rows are sorted longest first; a range ends where the running sum of lengths reaches its share of N.
+        ReadOnlySpan<int> lengths = _scan.Batch.Lengths, order = _scan.Batch.SortedToBatch;
+        long sum = 0;
+        int next = 1;
+        for (int r = 0; r < _batch && next < parts; r++)
+        {
+            sum += lengths[order[r]];
+            while (next < parts && sum * parts >= (long)_rows * next) _rowSplit[next++] = r + 1;
+        }
+        return parts;
+    }
+
+    /// <summary>What the row-range scans read besides the runner's own buffers (pinned by the caller for the scan).</summary>
+    private unsafe struct ScanArguments
+    {
+        public ScanArguments(PackedBatch batch, float* y, int yLength, int ldy, int yColumn, bool training)
+        {
+            Batch = batch; Y = y; YLength = yLength; Ldy = ldy; YColumn = yColumn; Training = training;
+        }
+
+        public PackedBatch Batch;
+        public float* Y, Dy;
+        public int YLength, DyLength, Ldy, YColumn;
+        public bool Training;
     }
 
     /// <summary>The gradient of the layer's pre-activations at every packed row [N, G], after <see cref="Backward"/> (diagnostics).</summary>
@@ -271,5 +387,10 @@ internal sealed class SequenceRunner
     private static void Grow(ref float[] array, int size)
     {
         if (array.Length < size) array = new float[size];
+    }
+
+    private static void Grow(ref int[] array, int size)
+    {
+        if (array.Length < size) array = new int[size];
     }
 }

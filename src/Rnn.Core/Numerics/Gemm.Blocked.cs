@@ -58,7 +58,10 @@ internal static partial class Gemm
     /// While a worker sleeps (<see cref="WorkerPool.WorkersAwake"/> false: no product for longer than its spin time),
     /// only products of at least this many FLOPs are split: waking it through the OS costs tens of µs on this VM.
     /// Measured on infer_latency (batch 1: the 3.3 MFLOP input projection after 50 serial matrix-vector steps):
-    /// p50 308 µs split vs 193–199 µs on one thread. Back-to-back products (training, batch 256) keep the worker awake.
+    /// p50 308 µs split vs 193–199 µs on one thread. A smaller product runs on the caller but wakes the worker
+    /// (<see cref="WorkerPool.Prewake"/>), so the products that follow it (a scan's steps) find it spinning: without that,
+    /// a worker that fell asleep during a long serial stretch (a bias pass, the optimiser) stayed asleep for a whole scan
+    /// and lstm_cls ran its per-step products on one thread.
     /// </summary>
     internal static long SleepingParallelFlops { get; set; } = 16_000_000;
 
@@ -195,8 +198,14 @@ internal static partial class Gemm
         int threads = WorkerPool.Threads;
         long flops = 2L * job.M * job.N * job.K;
         int panels = (job.N + NR - 1) / NR;
-        int parts = threads <= 1 || flops < ParallelFlops || !WorkerPool.ShouldSplit(flops >= ContendedParallelFlops)
-            || (flops < SleepingParallelFlops && !WorkerPool.WorkersAwake) ? 1 : threads;
+        int parts = threads <= 1 || WorkerPool.InJob || flops < ParallelFlops || !WorkerPool.ShouldSplit(flops >= ContendedParallelFlops) ? 1 : threads;
+        if (parts > 1 && flops < SleepingParallelFlops && !WorkerPool.WorkersAwake)
+        {
+            // Not worth waiting for the OS to wake the worker for this one, but the next products (a scan's steps)
+            // will find it spinning.
+            WorkerPool.Prewake();
+            parts = 1;
+        }
         if (job.Packed != null && PaddedRows(job.M) <= 2 * MC && (long)PaddedRows(job.M) * job.K <= SharedALimit)
         {
             // Per-step products: pack the small A once here; the parts are ranges of B panels sharing it.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Rnn.Core.Numerics;
 
@@ -57,9 +58,12 @@ internal static unsafe class WorkerPool
     public static void Run(int parts, delegate*<void*, int, void> work, void* context)
     {
         int participants = Math.Min(parts, Threads);
-        if (participants <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        if (participants <= 1 || t_inJob || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
+            bool outer = t_inJob;
+            t_inJob = true;
             for (int i = 0; i < parts; i++) work(context, i);
+            t_inJob = outer;
             return;
         }
         // Publish: close every slot, write the fields, open the participants' ranges, wake their workers.
@@ -90,6 +94,48 @@ internal static unsafe class WorkerPool
     }
 
     /// <summary>
+    /// Runs <c>body(state, i)</c> for every i in [0, <paramref name="parts"/>) and returns when all are done; for parts
+    /// that work on a managed object (passed to the workers through a GC handle: nothing is allocated on the heap).
+    /// </summary>
+    /// <param name="parts">Number of parts; 1 runs inline.</param>
+    /// <param name="state">Passed to every part unchanged.</param>
+    /// <param name="body">The part body: (state, part index). Must not throw.</param>
+    public static void Run(int parts, object state, delegate*<object, int, void> body)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var handle = GCHandle.Alloc(state);
+        try
+        {
+            var job = new ObjectJob { State = GCHandle.ToIntPtr(handle), Body = body };
+            Run(parts, &RunObjectPart, &job);
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private struct ObjectJob
+    {
+        public nint State;
+        public delegate*<object, int, void> Body;
+    }
+
+    private static void RunObjectPart(void* context, int part)
+    {
+        var job = (ObjectJob*)context;
+        job->Body(GCHandle.FromIntPtr(job->State).Target!, part);
+    }
+
+    /// <summary>
+    /// True on a thread while it runs a part of a job. Kernels called from inside a part (a row range of a recurrent
+    /// scan) run on that thread alone instead of dispatching a nested job.
+    /// </summary>
+    public static bool InJob => t_inJob;
+
+    [ThreadStatic] private static bool t_inJob;
+
+    /// <summary>
     /// True when every worker is spinning (it finished a job less than <see cref="SpinMicroseconds"/> ago), so a job
     /// starts on all threads at once; false when one has gone to sleep and would have to be woken by the OS first.
     /// </summary>
@@ -102,6 +148,20 @@ internal static unsafe class WorkerPool
                 if (s_workers[w].IsSleeping) return false;
             }
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Wakes every sleeping worker without giving it a job, so that it spins (for <see cref="SpinMicroseconds"/>) and
+    /// the next jobs start on all threads at once. For callers that are about to issue a run of products which each
+    /// are too small to be worth waking a worker for (a recurrent scan after a pause).
+    /// </summary>
+    public static void Prewake()
+    {
+        if (Threads <= 1) return;
+        for (int w = 0; w < s_workers.Length && w < Threads - 1; w++)
+        {
+            if (s_workers[w].IsSleeping) s_workers[w].Wake();
         }
     }
 
@@ -141,6 +201,7 @@ internal static unsafe class WorkerPool
     private static int Help(int slot)
     {
         int ran = 0;
+        t_inJob = true;
         int participants = Volatile.Read(ref s_participants);
         for (int i = 0; i < participants; i++)
         {
@@ -151,6 +212,7 @@ internal static unsafe class WorkerPool
                 ran++;
             }
         }
+        t_inJob = false;
         return ran;
     }
 

@@ -29,6 +29,53 @@ public sealed unsafe class WorkerPoolTest
         }
     }
 
+    private sealed class PartLog
+    {
+        public readonly int[] Counts = new int[5];
+        public readonly bool[] InJob = new bool[5];
+    }
+
+    private static void LogPart(object state, int part)
+    {
+        var log = (PartLog)state;
+        log.InJob[part] = WorkerPool.InJob;
+        Interlocked.Increment(ref log.Counts[part]);
+    }
+
+    [TestMethod]
+    public void Run_ObjectState_EachPartSeesTheStateOnceAndRunsAsAJob()
+    {
+        for (int rep = 0; rep < 200; rep++)
+        {
+            var log = new PartLog();
+            WorkerPool.Run(5, log, &LogPart);
+            CollectionAssert.AreEqual(new[] { 1, 1, 1, 1, 1 }, log.Counts, $"repeat {rep}");
+            CollectionAssert.AreEqual(new[] { true, true, true, true, true }, log.InJob, "InJob inside every part");
+        }
+        Assert.IsFalse(WorkerPool.InJob, "InJob is false again on the caller");
+    }
+
+    [TestMethod]
+    public void Prewake_SleepingWorker_IsAwakeAfterwards()
+    {
+        if (WorkerPool.Threads < 2) Assert.Inconclusive("needs two threads");
+        int saved = WorkerPool.SpinMicroseconds;
+        try
+        {
+            WorkerPool.SpinMicroseconds = 0;
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (WorkerPool.WorkersAwake && DateTime.UtcNow < deadline) Thread.Sleep(1);
+            Assert.IsFalse(WorkerPool.WorkersAwake, "the worker went to sleep");
+            WorkerPool.SpinMicroseconds = 20_000;
+            WorkerPool.Prewake();
+            Assert.IsTrue(WorkerPool.WorkersAwake, "woken without a job");
+        }
+        finally
+        {
+            WorkerPool.SpinMicroseconds = saved;
+        }
+    }
+
     [TestMethod]
     public void Run_NestedCall_RunsInline()
     {

@@ -1,0 +1,60 @@
+using Rnn.Core.Layers;
+using Rnn.Core.Numerics;
+
+namespace Rnn.Core.Tests.Layers;
+
+/// <summary>
+/// The recurrent scan splits a large batch into row ranges that run on separate threads from the first step to the
+/// last. Each row is its own sequence, so the result must be exactly the single-range scan's.
+/// </summary>
+[TestClass]
+public sealed class RowRangeScanTest
+{
+    [TestMethod]
+    [DataRow(CellType.Rnn), DataRow(CellType.Lstm), DataRow(CellType.Gru)]
+    public void RowRanges_VariableLengthsBidirectionalTwoLayers_BitIdenticalToOneRange(CellType cell)
+    {
+        if (WorkerPool.Threads < 2) Assert.Inconclusive("needs two threads");
+        const int batch = 21, steps = 9, input = 5, hidden = 16;
+        var rng = new Rng(12);
+        var x = new Tensor(batch, steps, input);
+        rng.FillNormal(x.Span);
+        var dy = new Tensor(batch, steps, 2 * hidden);
+        rng.FillNormal(dy.Span);
+        var dhN = new Tensor(4, batch, hidden);
+        rng.FillNormal(dhN.Span);
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) lengths[b] = 1 + (b * 7 + 3) % steps;
+
+        (RecurrentOutput Out, RecurrentGradients Grads, float[][] ParamGrads, int Ranges) Run(long splitFlops)
+        {
+            long saved = SequenceRunner.RowSplitFlops;
+            SequenceRunner.RowSplitFlops = splitFlops;
+            try
+            {
+                var layer = new RecurrentLayer(cell, input, hidden, numLayers: 2, bidirectional: true, seed: 4);
+                var output = layer.Forward(x, lengths: lengths);
+                int ranges = layer.RunnerAt(0, 0).LastRowRanges;
+                var grads = layer.Backward(dy, dhN, cell == CellType.Lstm ? dhN : null);
+                ranges = Math.Min(ranges, layer.RunnerAt(1, 1).LastRowRanges);
+                return (output, grads, layer.Parameters.Values.Select(p => p.Grad.Span.ToArray()).ToArray(), ranges);
+            }
+            finally
+            {
+                SequenceRunner.RowSplitFlops = saved;
+            }
+        }
+
+        var one = Run(long.MaxValue);
+        var split = Run(0);
+        Assert.AreEqual(1, one.Ranges, "reference runs one range");
+        Assert.AreEqual(2, split.Ranges, "the forward and backward scans ran two row ranges");
+        CollectionAssert.AreEqual(one.Out.Output.Span.ToArray(), split.Out.Output.Span.ToArray(), "output");
+        CollectionAssert.AreEqual(one.Out.HN.Span.ToArray(), split.Out.HN.Span.ToArray(), "h_n");
+        if (cell == CellType.Lstm) CollectionAssert.AreEqual(one.Out.CN!.Span.ToArray(), split.Out.CN!.Span.ToArray(), "c_n");
+        CollectionAssert.AreEqual(one.Grads.Input.Span.ToArray(), split.Grads.Input.Span.ToArray(), "dx");
+        CollectionAssert.AreEqual(one.Grads.InitialH.Span.ToArray(), split.Grads.InitialH.Span.ToArray(), "dh_0");
+        for (int i = 0; i < one.ParamGrads.Length; i++)
+            CollectionAssert.AreEqual(one.ParamGrads[i], split.ParamGrads[i], $"gradient of parameter {i}");
+    }
+}
