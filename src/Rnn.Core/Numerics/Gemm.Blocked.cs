@@ -333,6 +333,12 @@ internal static partial class Gemm
             int r = 0;
             for (; r + MR <= m; r += MR)
                 Tile(MR, MR, nr, kc, aPack + (nint)r * kc, bPanel, c + (nint)r * ldc + j0, ldc, add, scratch);
+            if (r + 2 * MRTail <= m && nr == NR)
+            {
+                // Two whole tail tiles: one 8-row pass (the packed tails are consecutive 4-row tiles).
+                Kernel8x32(kc, aPack + (nint)r * kc, bPanel, c + (nint)r * ldc + j0, ldc, add);
+                r += 2 * MRTail;
+            }
             for (; r < m; r += MRTail)
                 Tile(MRTail, Math.Min(MRTail, m - r), nr, kc, aPack + (nint)r * kc, bPanel, c + (nint)r * ldc + j0, ldc, add, scratch);
         }

@@ -90,6 +90,61 @@ internal static partial class Gemm
         StoreRow(c, cB0, cB1, add);
     }
 
+    /// <summary>
+    /// C[0:8, 0:32] (+)= A·B over one k block from two consecutive packed 4-row tail tiles (<paramref name="a"/> holds
+    /// rows 0–3, <paramref name="a"/> + 4·kc rows 4–7): 16 accumulators keep both FMA ports busy where two separate
+    /// 4×32 tiles (8 accumulators each) are bound by the FMA latency. A batch of 32 rows is 12 + 12 + 8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Kernel8x32(int kc, float* a, float* b, float* c, nint ldc, bool add)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        float* a2 = a + (nint)kc * MRTail;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b);
+            Vector512<float> b1 = Vector512.Load(b + 16);
+            Vector512<float> av = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(av, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(av, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(av, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(av, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a2[0]);
+            c40 = Vector512.FusedMultiplyAdd(av, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a2[1]);
+            c50 = Vector512.FusedMultiplyAdd(av, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
+            av = Vector512.Create(a2[2]);
+            c60 = Vector512.FusedMultiplyAdd(av, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(av, b1, c61);
+            av = Vector512.Create(a2[3]);
+            c70 = Vector512.FusedMultiplyAdd(av, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(av, b1, c71);
+            a += MRTail;
+            a2 += MRTail;
+            b += NR;
+        }
+        StoreRow(c, c00, c01, add); c += ldc;
+        StoreRow(c, c10, c11, add); c += ldc;
+        StoreRow(c, c20, c21, add); c += ldc;
+        StoreRow(c, c30, c31, add); c += ldc;
+        StoreRow(c, c40, c41, add); c += ldc;
+        StoreRow(c, c50, c51, add); c += ldc;
+        StoreRow(c, c60, c61, add); c += ldc;
+        StoreRow(c, c70, c71, add);
+    }
+
     /// <summary>C[0:4, 0:32] (+)= A·B over one k block: the tail tile for the last rows (8 accumulators).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel4x32(int kc, float* a, float* b, float* c, nint ldc, bool add)

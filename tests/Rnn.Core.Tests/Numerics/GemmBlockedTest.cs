@@ -5,14 +5,14 @@ namespace Rnn.Core.Tests.Numerics;
 [TestClass]
 public sealed class GemmBlockedTest
 {
-    // (m, n, k): tile edges (MR = 12, 4; NR = 32), k blocks (KC = 256), A blocks (MC = 192), B blocks (NC = 4096),
+    // (m, n, k): tile edges (MR = 12, 8 = two 4-row tails, 4; NR = 32), k blocks (KC = 256), A blocks (MC = 192), B blocks (NC = 4096),
     // and shapes large enough for the two-thread path (split along n, and along m when n is narrow; the last one
     // is split even when WorkerPool sees a busy machine: 2·m·n·k ≥ Gemm.ContendedParallelFlops).
     private static readonly (int M, int N, int K)[] s_shapes =
     [
         (1, 1, 1), (7, 15, 16), (16, 16, 16), (17, 31, 33), (12, 32, 8), (4, 33, 1), (63, 65, 129),
         (257, 33, 7), (1, 257, 65), (65, 1, 257), (129, 257, 63), (33, 63, 513), (5, 4100, 9),
-        (64, 512, 128), (600, 40, 100), (200, 300, 260), (260, 520, 250),
+        (64, 512, 128), (32, 96, 70), (20, 40, 3), (600, 40, 100), (200, 300, 260), (260, 520, 250),
     ];
 
     public static IEnumerable<object[]> Shapes()
@@ -27,7 +27,7 @@ public sealed class GemmBlockedTest
     {
         foreach (bool ta in new[] { false, true })
         foreach (bool tb in new[] { false, true })
-        foreach (var (m, n, k) in new[] { (1, 512, 128), (7, 24, 8), (64, 384, 128), (33, 100, 300), (64, 2048, 64), (400, 70, 33), (500, 300, 100) })
+        foreach (var (m, n, k) in new[] { (1, 512, 128), (7, 24, 8), (32, 512, 128), (64, 384, 128), (33, 100, 300), (64, 2048, 64), (400, 70, 33), (500, 300, 100) })
             yield return [ta, tb, m, n, k];
     }
 
