@@ -19,7 +19,7 @@ namespace Rnn.Core.Layers;
 /// forms the weight gradients with one product each over all packed rows.
 /// Not thread-safe; every buffer is reused from call to call.
 /// </remarks>
-internal sealed class SequenceRunner
+internal sealed partial class SequenceRunner
 {
     private readonly CellType _cell;
     private readonly Nonlinearity _nonlinearity;
@@ -124,16 +124,23 @@ internal sealed class SequenceRunner
     public unsafe void Forward(PackedBatch batch, ReadOnlySpan<float> x, Span<float> y, int ldy, int yColumn, bool training)
     {
         int g = _gates, h = _hidden, rows = _rows;
-        // Input projection of every step at once: gates[N, G] = x[N, I]·W_ihᵀ (the scan adds the biases step by step).
-        Gemm.Multiply(false, true, rows, g, _inputSize, x, _inputSize, _wIh.Value.Span, _inputSize,
-            _gateValues.AsSpan(0, rows * g), g, accumulate: false);
         FoldedBias();
-        _packedForward ??= new PackedMatrix(h, g);
-        _packedForward.Pack(_wHh.Value.Span, h, transB: true);
-        fixed (float* py = y)
+        bool single = UseSingleSequenceParts(training);
+        LastSingleSequenceThreads = 0;
+        if (!single)
         {
-            _scan = new ScanArguments(batch, py, y.Length, ldy, yColumn, training);
-            RunRowRanges(&ForwardPart);
+            // Input projection of every step at once: gates[N, G] = x[N, I]·W_ihᵀ (the scan adds the biases step by step).
+            // (The split single-sequence scan has each part project its own columns.)
+            Gemm.Multiply(false, true, rows, g, _inputSize, x, _inputSize, _wIh.Value.Span, _inputSize,
+                _gateValues.AsSpan(0, rows * g), g, accumulate: false);
+            _packedForward ??= new PackedMatrix(h, g);
+            _packedForward.Pack(_wHh.Value.Span, h, transB: true);
+        }
+        fixed (float* py = y, px = x)
+        {
+            _scan = new ScanArguments(batch, py, y.Length, ldy, yColumn, training) { X = px, XLength = x.Length };
+            if (single) ForwardSingleSequence();
+            else RunRowRanges(&ForwardPart);
             _scan = default;
         }
         _hasCache = training;
@@ -361,8 +368,8 @@ internal sealed class SequenceRunner
         }
 
         public PackedBatch Batch;
-        public float* Y, Dy;
-        public int YLength, DyLength, Ldy, YColumn;
+        public float* X, Y, Dy;
+        public int XLength, YLength, DyLength, Ldy, YColumn;
         public bool Training;
     }
 

@@ -58,10 +58,9 @@ internal static partial class Gemm
     /// While a worker sleeps (<see cref="WorkerPool.WorkersAwake"/> false: no product for longer than its spin time),
     /// only products of at least this many FLOPs are split: waking it through the OS costs tens of µs on this VM.
     /// Measured on infer_latency (batch 1: the 3.3 MFLOP input projection after 50 serial matrix-vector steps):
-    /// p50 308 µs split vs 193–199 µs on one thread. A smaller product runs on the caller but wakes the worker
-    /// (<see cref="WorkerPool.Prewake"/>), so the products that follow it (a scan's steps) find it spinning: without that,
-    /// a worker that fell asleep during a long serial stretch (a bias pass, the optimiser) stayed asleep for a whole scan
-    /// and lstm_cls ran its per-step products on one thread.
+    /// p50 308 µs split vs 193–199 µs on one thread. A caller about to issue many such products (a recurrent scan whose
+    /// steps split their columns) wakes the worker first with <see cref="WorkerPool.Prewake"/>: without that, a worker
+    /// that fell asleep during a serial stretch (a bias pass, the optimiser) stayed asleep for the whole scan.
     /// </summary>
     internal static long SleepingParallelFlops { get; set; } = 16_000_000;
 
@@ -144,6 +143,52 @@ internal static partial class Gemm
     }
 
     /// <summary>
+    /// <c>c[0:n] (+)= a[0:k] · B</c> for one contiguous row and a pre-packed B, on the calling thread (no packing, no
+    /// dispatch, no argument checks beyond the sizes): the step of a batch-1 scan whose parts each own some of B's columns.
+    /// </summary>
+    /// <param name="a">The row [k] (k = <see cref="PackedMatrix.K"/>).</param>
+    /// <param name="b">The packed op(B) [k, n].</param>
+    /// <param name="c">The result [n] (n = <see cref="PackedMatrix.N"/>).</param>
+    /// <param name="accumulate">Add into c instead of overwriting it.</param>
+    public static unsafe void MultiplyRow(ReadOnlySpan<float> a, PackedMatrix b, Span<float> c, bool accumulate)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int n = b.N, k = b.K;
+        if (a.Length < k) Internals.ThrowHelper.ThrowArgument(nameof(a), $"a has {a.Length} elements, expected {k}");
+        if (c.Length < n) Internals.ThrowHelper.ThrowArgument(nameof(c), $"c has {c.Length} elements, expected {n}");
+        if (n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) c.Slice(0, n).Clear();
+            return;
+        }
+        float* data = b.Data;
+        int panels = b.Panels, full = n / NR;
+        float* tile = stackalloc float[NR];
+        fixed (float* pa = a, pc = c)
+        {
+            for (int pc0 = 0; pc0 < k; pc0 += KC)
+            {
+                int kc = Math.Min(KC, k - pc0);
+                float* block = data + (nint)pc0 * panels * NR;
+                bool add = accumulate || pc0 > 0;
+                int panel = 0;
+                for (; panel + 4 <= full; panel += 4) Kernel1x128(kc, pa + pc0, 1, block + (nint)panel * kc * NR, pc + panel * NR, add);
+                for (; panel < full; panel++) Kernel1x32(kc, pa + pc0, block + (nint)panel * kc * NR, pc + panel * NR, add);
+                if (panel < panels)
+                {
+                    // The last, partial panel: through a 32-float stack tile.
+                    int cols = n - panel * NR;
+                    if (add) new ReadOnlySpan<float>(pc + panel * NR, cols).CopyTo(new Span<float>(tile, NR));
+                    Kernel1x32(kc, pa + pc0, block + (nint)panel * kc * NR, tile, add);
+                    new ReadOnlySpan<float>(tile, cols).CopyTo(new Span<float>(pc + panel * NR, cols));
+                }
+            }
+        }
+        GC.KeepAlive(b);
+    }
+
+    /// <summary>
     /// Packs <c>op(B)</c> [k, n] once into the micro-kernel's layout, for products that reuse the same B
     /// (a recurrent weight every time step).
     /// </summary>
@@ -198,14 +243,8 @@ internal static partial class Gemm
         int threads = WorkerPool.Threads;
         long flops = 2L * job.M * job.N * job.K;
         int panels = (job.N + NR - 1) / NR;
-        int parts = threads <= 1 || WorkerPool.InJob || flops < ParallelFlops || !WorkerPool.ShouldSplit(flops >= ContendedParallelFlops) ? 1 : threads;
-        if (parts > 1 && flops < SleepingParallelFlops && !WorkerPool.WorkersAwake)
-        {
-            // Not worth waiting for the OS to wake the worker for this one, but the next products (a scan's steps)
-            // will find it spinning.
-            WorkerPool.Prewake();
-            parts = 1;
-        }
+        int parts = threads <= 1 || WorkerPool.InJob || flops < ParallelFlops || !WorkerPool.ShouldSplit(flops >= ContendedParallelFlops)
+            || (flops < SleepingParallelFlops && !WorkerPool.WorkersAwake) ? 1 : threads;
         if (job.Packed != null && PaddedRows(job.M) <= 2 * MC && (long)PaddedRows(job.M) * job.K <= SharedALimit)
         {
             // Per-step products: pack the small A once here; the parts are ranges of B panels sharing it.

@@ -182,7 +182,11 @@ internal static partial class Gemm
     /// (stride MRTail; only row 0 is used); <paramref name="b"/> is the first of four panels, each (kc, NR).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Kernel1x128(int kc, float* a, float* b, float* c, bool add)
+    private static unsafe void Kernel1x128(int kc, float* a, float* b, float* c, bool add) => Kernel1x128(kc, a, MRTail, b, c, add);
+
+    /// <summary>As above, with the row's k-th value at <c>a[k · aStride]</c> (1: a plain contiguous row).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Kernel1x128(int kc, float* a, nint aStride, float* b, float* c, bool add)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
@@ -199,7 +203,7 @@ internal static partial class Gemm
             c5 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b2 + 16), c5);
             c6 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b3), c6);
             c7 = Vector512.FusedMultiplyAdd(av, Vector512.Load(b3 + 16), c7);
-            a += MRTail;
+            a += aStride;
             b += NR;
             b1 += NR;
             b2 += NR;
@@ -209,6 +213,29 @@ internal static partial class Gemm
         StoreRow(c + 32, c2, c3, add);
         StoreRow(c + 64, c4, c5, add);
         StoreRow(c + 96, c6, c7, add);
+    }
+
+    /// <summary>C[0, 0:32] (+)= a·B over one k block for a single contiguous row and one panel (the rest after Kernel1x128).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Kernel1x32(int kc, float* a, float* b, float* c, bool add)
+    {
+        Vector512<float> c0 = default, c1 = default, d0 = default, d1 = default;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
+        {
+            // Two k steps into separate accumulators: four chains instead of two.
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[p]), Vector512.Load(b), c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[p]), Vector512.Load(b + 16), c1);
+            d0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[p + 1]), Vector512.Load(b + NR), d0);
+            d1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[p + 1]), Vector512.Load(b + NR + 16), d1);
+            b += 2 * NR;
+        }
+        if (p < kc)
+        {
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[p]), Vector512.Load(b), c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[p]), Vector512.Load(b + 16), c1);
+        }
+        StoreRow(c, c0 + d0, c1 + d1, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -127,6 +127,9 @@ internal static unsafe class WorkerPool
         job->Body(GCHandle.FromIntPtr(job->State).Target!, part);
     }
 
+    /// <summary>True while a job is in flight (a job started now by another thread would run inline on its caller).</summary>
+    public static bool Busy => Volatile.Read(ref s_busy) != 0;
+
     /// <summary>
     /// True on a thread while it runs a part of a job. Kernels called from inside a part (a row range of a recurrent
     /// scan) run on that thread alone instead of dispatching a nested job.
