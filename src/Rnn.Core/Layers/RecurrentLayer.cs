@@ -161,19 +161,18 @@ public sealed class RecurrentLayer : Module
     /// <param name="input">x [B, T, I].</param>
     /// <param name="initialState">h0 (and c0 for LSTM) [L·D, B, H]; zeros when null.</param>
     /// <param name="lengths">Valid steps per example [B], or null.</param>
-    /// <param name="output">Receives [B, T, D·H].</param>
+    /// <param name="output">Receives [B, T, D·H]; null when only the final states are wanted (skips writing every step's output).</param>
     /// <param name="hN">Receives [L·D, B, H].</param>
     /// <param name="cN">LSTM: receives [L·D, B, H]; may be null.</param>
-    public void Forward(Tensor input, RecurrentState? initialState, ReadOnlySpan<int> lengths, Tensor output, Tensor hN, Tensor? cN)
+    public void Forward(Tensor input, RecurrentState? initialState, ReadOnlySpan<int> lengths, Tensor? output, Tensor hN, Tensor? cN)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(hN);
         ThrowHelper.CheckRank(input, 3, nameof(input), "[batch, seq, input]");
         ThrowHelper.CheckDim(input, 2, InputSize, nameof(input), "the last dimension (input size)");
         int b = input.Size(0), t = input.Size(1), d = NumDirections, h = HiddenSize;
         if (b == 0 || t == 0) ThrowHelper.ThrowArgument(nameof(input), $"input must have at least one example and one step, got shape {input.ShapeString}");
-        ThrowHelper.CheckShape(output, nameof(output), b, t, OutputSize);
+        if (output is not null) ThrowHelper.CheckShape(output, nameof(output), b, t, OutputSize);
         ThrowHelper.CheckShape(hN, nameof(hN), NumLayers * d, b, h);
         if (cN is not null) ThrowHelper.CheckShape(cN, nameof(cN), NumLayers * d, b, h);
         CheckInitialState(initialState, b);
@@ -181,7 +180,7 @@ public sealed class RecurrentLayer : Module
         ForwardCore(input, initialState, lengths, output, hN, cN, keepCache: Training, dropout: Training && Dropout > 0f);
     }
 
-    private void ForwardCore(Tensor input, RecurrentState? initialState, ReadOnlySpan<int> lengths, Tensor output, Tensor hN, Tensor? cN,
+    private void ForwardCore(Tensor input, RecurrentState? initialState, ReadOnlySpan<int> lengths, Tensor? output, Tensor hN, Tensor? cN,
         bool keepCache, bool dropout)
     {
         int b = input.Size(0), t = input.Size(1), d = NumDirections, h = HiddenSize;
@@ -219,7 +218,7 @@ public sealed class RecurrentLayer : Module
                 layerInput = y;
             }
         }
-        _batch.Scatter(_y[NumLayers - 1], OutputSize, output.Span);
+        if (output is not null) _batch.Scatter(_y[NumLayers - 1], OutputSize, output.Span);
         _cached = training;
         _cachedDropout = dropout;
     }
@@ -262,8 +261,9 @@ public sealed class RecurrentLayer : Module
         int width = Math.Max(OutputSize, InputSize);
         Grow(ref _dyA, rows * width);
         Grow(ref _dyB, rows * width);
-        Span<float> dy = _dyA.AsSpan(0, rows * OutputSize);
-        if (outputGrad is null) dy.Clear(); else _batch.Gather(outputGrad.Span, OutputSize, dy);
+        // No output gradient: the top layer's runners see an empty dy (nothing flows in from the steps' outputs).
+        Span<float> dy = outputGrad is null ? default : _dyA.AsSpan(0, rows * OutputSize);
+        if (outputGrad is not null) _batch.Gather(outputGrad.Span, OutputSize, dy);
         Grow(ref _sortedState, 2 * b * h);
         Span<float> dHN = _sortedState.AsSpan(0, b * h), dCN = _sortedState.AsSpan(b * h, b * h);
 

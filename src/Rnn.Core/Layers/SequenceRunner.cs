@@ -201,7 +201,7 @@ internal sealed partial class SequenceRunner
     /// <summary>
     /// Back-propagates through the scan. Accumulates the parameter gradients and writes (or adds) dx.
     /// </summary>
-    /// <param name="dy">Gradient of the packed output [N, D·H] (this direction's columns are read).</param>
+    /// <param name="dy">Gradient of the packed output [N, D·H] (this direction's columns are read), or empty for none.</param>
     /// <param name="dHN">Gradient of the final state, sorted order [B, H], or empty for zero.</param>
     /// <param name="dCN">LSTM: gradient of the final cell state, sorted order [B, H], or empty.</param>
     /// <param name="x">The packed input the forward pass saw [N, I].</param>
@@ -278,8 +278,10 @@ internal sealed partial class SequenceRunner
             if (m <= 0) continue;
             int rowBase = offsets[t] + r0;
             Span<float> dh = _dh.AsSpan(r0 * h, m * h);
-            // dh += gradient flowing into this step's output (one call when the output rows are contiguous)
-            if (ldy == h) TensorPrimitives.Add(dh, dy.Slice(rowBase * ldy, m * h), dh);
+            // dh += gradient flowing into this step's output (one call when the output rows are contiguous; none when
+            // only the final state has a gradient)
+            if (dy.IsEmpty) { }
+            else if (ldy == h) TensorPrimitives.Add(dh, dy.Slice(rowBase * ldy, m * h), dh);
             else for (int i = 0; i < m; i++)
             {
                 Span<float> dhi = dh.Slice(i * h, h);

@@ -29,7 +29,7 @@ public sealed class SequenceModel : Module
     // Workspace, reused: x [B, T, F], out [B, T, D·H], states [L·D, B, H], pooled [B, D·H], logits [B, O] or [B, T, O]
     private readonly Tensor _x = new(0), _out = new(0), _hN = new(0), _cN = new(0);
     private readonly Tensor _headInput = new(0), _logits = new(0);
-    private readonly Tensor _dHeadInput = new(0), _dOut = new(0), _dX = new(0);
+    private readonly Tensor _dHeadInput = new(0), _dOut = new(0), _dX = new(0), _dHN = new(0);
     private int[] _lengths = [];
     private int[] _flatTokens = [];
     private int _batch, _steps, _validTokens;
@@ -137,10 +137,22 @@ public sealed class SequenceModel : Module
             batch.Values.CopyTo(_x.Span);
         }
 
-        _out.Resize(b, t, w);
         _hN.Resize(states, b, Rnn.HiddenSize);
         _cN.Resize(states, b, Rnn.HiddenSize);
         ReadOnlySpan<int> lengths = _fullLength ? default : _lengths.AsSpan(0, b);
+        if (PoolsFinalStates)
+        {
+            // Last pooling is the last layer's final state(s): the layer need not write every step's output.
+            Rnn.Forward(_x, initialState, lengths, null, _hN, Options.Cell == CellType.Lstm ? _cN : null);
+            _headInput.Resize(b, w);
+            FinalStatesToHeadInput(b);
+            _headDropout?.Forward(_headInput.Span, _headInput.Span);
+            _logits.Resize(b, o);
+            Head.Forward(_headInput.Span, b, _logits.Span);
+            _cached = Training;
+            return _logits;
+        }
+        _out.Resize(b, t, w);
         Rnn.Forward(_x, initialState, lengths, _out, _hN, Options.Cell == CellType.Lstm ? _cN : null);
 
         if (_pooling is not null)
@@ -165,6 +177,36 @@ public sealed class SequenceModel : Module
     }
 
     /// <summary>
+    /// True when the head reads each example's last valid step (<see cref="PoolingKind.Last"/>): that is the last layer's
+    /// final state (both directions' for a bidirectional layer, as PyTorch's <c>h_n</c>), so the model takes h_n
+    /// instead of having the layer write, and later read back gradients for, every step's output.
+    /// </summary>
+    private bool PoolsFinalStates => Options.Pooling == PoolingKind.Last;
+
+    // headInput[b, d·H .. +H] = h_n[(L − 1)·D + d, b, :]
+    private void FinalStatesToHeadInput(int b)
+    {
+        int h = Rnn.HiddenSize, d = Rnn.NumDirections, top = (Rnn.NumLayers - 1) * d;
+        ReadOnlySpan<float> hN = _hN.Span;
+        Span<float> head = _headInput.Span;
+        for (int dir = 0; dir < d; dir++)
+            for (int i = 0; i < b; i++)
+                hN.Slice(((top + dir) * b + i) * h, h).CopyTo(head.Slice((i * d + dir) * h, h));
+    }
+
+    // dh_n[(L − 1)·D + d, b, :] = dHeadInput[b, d·H .. +H]; the lower layers' final states get no gradient.
+    private void HeadInputGradToFinalStates(int b)
+    {
+        int h = Rnn.HiddenSize, d = Rnn.NumDirections, top = (Rnn.NumLayers - 1) * d;
+        Span<float> dHN = _dHN.Span;
+        ReadOnlySpan<float> dHead = _dHeadInput.Span;
+        dHN.Slice(0, top * b * h).Clear();
+        for (int dir = 0; dir < d; dir++)
+            for (int i = 0; i < b; i++)
+                dHead.Slice((i * d + dir) * h, h).CopyTo(dHN.Slice(((top + dir) * b + i) * h, h));
+    }
+
+    /// <summary>
     /// Back-propagates <paramref name="logitsGrad"/> (same shape as the last forward's logits; padded steps ignored)
     /// and accumulates every parameter's gradient.
     /// </summary>
@@ -179,6 +221,15 @@ public sealed class SequenceModel : Module
         ReadOnlySpan<int> lengths = _fullLength ? default : _lengths.AsSpan(0, b);
         if (_pooling is not null) _dHeadInput.Resize(b, w);
         else _dHeadInput.Resize(b, t, w);
+        if (PoolsFinalStates)
+        {
+            Head.Backward(_dHeadInput.Span, logitsGrad.Span, _headInput.Span, b);
+            _headDropout?.Backward(_dHeadInput.Span, _dHeadInput.Span);
+            _dHN.Resize(Rnn.NumLayers * Rnn.NumDirections, b, Rnn.HiddenSize);
+            HeadInputGradToFinalStates(b);
+            RecurrentBackward(null, _dHN, b, t);
+            return;
+        }
         _dOut.Resize(b, t, w);
         if (_pooling is not null)
         {
@@ -194,13 +245,19 @@ public sealed class SequenceModel : Module
             else _dHeadInput.Span.CopyTo(_dOut.Span);
         }
 
+        RecurrentBackward(_dOut, null, b, t);
+    }
+
+    /// <summary>Back-propagates through the recurrent layer (from the steps' outputs or the final states) and the embedding.</summary>
+    private void RecurrentBackward(Tensor? outputGrad, Tensor? hNGrad, int b, int t)
+    {
         if (_embedding is null)
         {
-            Rnn.Backward(_dOut, null, null, null, null, null);
+            Rnn.Backward(outputGrad, hNGrad, null, null, null, null);
             return;
         }
         _dX.Resize(b, t, Rnn.InputSize);
-        Rnn.Backward(_dOut, null, null, _dX, null, null);
+        Rnn.Backward(outputGrad, hNGrad, null, _dX, null, null);
         // Gradient of the embedded tokens, valid positions only, in the order they were embedded.
         int e = Options.EmbeddingSize, n = 0;
         Span<float> dx = _dX.Span;

@@ -31,6 +31,7 @@ public sealed class SingleSequenceScanTest
 
         int savedThreads = Parallelism.MaxThreads;
         long savedMacs = SequenceRunner.SingleSplitMacs;
+        int savedTimeout = Lockstep.JoinTimeoutMicroseconds;
         try
         {
             Parallelism.MaxThreads = 1;
@@ -40,6 +41,7 @@ public sealed class SingleSequenceScanTest
             Parallelism.MaxThreads = 2;
             SequenceRunner.SingleSplitMacs = 0;
             Lockstep.NeverJoin = alone;
+            Lockstep.JoinTimeoutMicroseconds = 20_000;   // together: wait for the worker however slowly it wakes
             // Together: the first call may find the worker asleep (the leader then goes on alone after a few µs and
             // wakes it); calls that follow find it spinning.
             RecurrentOutput actual;
@@ -57,6 +59,7 @@ public sealed class SingleSequenceScanTest
             Parallelism.MaxThreads = savedThreads;
             SequenceRunner.SingleSplitMacs = savedMacs;
             Lockstep.NeverJoin = false;
+            Lockstep.JoinTimeoutMicroseconds = savedTimeout;
         }
     }
 

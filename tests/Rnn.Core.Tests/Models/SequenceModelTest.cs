@@ -15,6 +15,8 @@ public sealed class SequenceModelTest
         yield return [CellType.Lstm, (PoolingKind?)PoolingKind.Last, false, true];
         yield return [CellType.Gru, (PoolingKind?)null, true, false];
         yield return [CellType.Lstm, (PoolingKind?)null, false, true];
+        yield return [CellType.Gru, (PoolingKind?)PoolingKind.Last, true, true];
+        yield return [CellType.Rnn, (PoolingKind?)PoolingKind.Last, false, false];
     }
 
     [TestMethod]
@@ -45,6 +47,32 @@ public sealed class SequenceModelTest
         model.Backward(Tensor.From(weights, first.Shape.ToArray()));
         foreach (var (name, p) in model.Parameters)
             GradCheck.Check(Loss, p.Value.Span, p.Grad.Clone().Span, name, eps: 1e-2f, rtol: 2e-2, atol: 2e-3);
+    }
+
+    [TestMethod]
+    [DataRow(CellType.Lstm, false), DataRow(CellType.Gru, true), DataRow(CellType.Rnn, true)]
+    public void Forward_LastPooling_HeadSeesEachDirectionsLastValidStepOfTheTopLayer(CellType cell, bool bidirectional)
+    {
+        // Last pooling reads the top layer's final states (h_n) instead of the per-step outputs; they must be the same values.
+        var model = new SequenceModel(new SequenceModelOptions
+        {
+            Cell = cell, Pooling = PoolingKind.Last, InputSize = 2, HiddenSize = 4, NumLayers = 2,
+            Bidirectional = bidirectional, OutputSize = 3, Seed = 6,
+        });
+        model.Eval();
+        var batch = SequenceBatch.FromValues([[0.5f, -1f, 0.2f, 0.3f, 1f, -0.4f], [0.1f, 0.9f], [-0.3f, 0.2f, 0.7f, -0.8f]], 2);
+        float[] logits = model.Forward(batch).Span.ToArray();
+
+        int b = batch.Batch, t = batch.Steps, d = bidirectional ? 2 : 1, h = 4;
+        var x = Tensor.From(batch.Values.ToArray(), [b, t, 2]);
+        var outputs = model.Rnn.Forward(x, lengths: batch.Lengths.ToArray()).Output;   // [B, T, D·H]
+        var headInput = new float[b * d * h];
+        for (int i = 0; i < b; i++)
+            for (int j = 0; j < d * h; j++)
+                headInput[i * d * h + j] = outputs[i, j < h ? batch.Lengths[i] - 1 : 0, j];
+        var expected = new float[b * 3];
+        model.Head.Forward(headInput, b, expected);
+        CollectionAssert.AreEqual(expected, logits);
     }
 
     [TestMethod]
