@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Rnn.Core.Numerics;
 
 namespace Rnn.Core.Layers;
@@ -14,11 +16,40 @@ namespace Rnn.Core.Layers;
 /// </remarks>
 internal static class RnnCell
 {
-    /// <summary>Activates the pre-activations and writes the new state.</summary>
-    /// <param name="gates">In: pre-activations [n, H]; out: h' [n, H].</param>
+    /// <summary>Activates the pre-activations and writes the new state (fused where AVX-512 applies, else <see cref="ForwardSimple"/>).</summary>
+    /// <param name="gates">In: pre-activations [n, H]; out: unspecified (h' or unchanged).</param>
     /// <param name="hState">State rows [n, H] (row stride H), overwritten with h'.</param>
     /// <param name="y">Output rows, row i at <c>y[i * ldy]</c>, H values each.</param>
     public static void Forward(int n, int hidden, Nonlinearity nonlinearity,
+        Span<float> gates, Span<float> hState, Span<float> y, int ldy)
+    {
+        if (nonlinearity == Nonlinearity.Tanh && Vector512.IsHardwareAccelerated && hidden % 16 == 0)
+        {
+            // Fused: one pass, tanh from FastMath, h' written to the state and the output (gates are left as they are).
+            _ = gates[n * hidden - 1]; _ = hState[n * hidden - 1]; _ = y[(n - 1) * ldy + hidden - 1];
+            ref float gr = ref MemoryMarshal.GetReference(gates);
+            ref float hr = ref MemoryMarshal.GetReference(hState);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            for (int r = 0; r < n; r++)
+            {
+                nuint row = (nuint)(r * hidden), yRow = (nuint)(r * ldy);
+                for (int j = 0; j < hidden; j += 16)
+                {
+                    var h = FastMath.Tanh(Vector512.LoadUnsafe(ref gr, row + (nuint)j));
+                    h.StoreUnsafe(ref hr, row + (nuint)j);
+                    h.StoreUnsafe(ref yr, yRow + (nuint)j);
+                }
+            }
+            return;
+        }
+        ForwardSimple(n, hidden, nonlinearity, gates, hState, y, ldy);
+    }
+
+    /// <summary>The readable reference of <see cref="Forward"/> (TensorPrimitives); also relu, and hidden sizes that are not a multiple of 16.</summary>
+    /// <param name="gates">In: pre-activations [n, H]; out: h' [n, H].</param>
+    /// <param name="hState">State rows [n, H] (row stride H), overwritten with h'.</param>
+    /// <param name="y">Output rows, row i at <c>y[i * ldy]</c>, H values each.</param>
+    public static void ForwardSimple(int n, int hidden, Nonlinearity nonlinearity,
         Span<float> gates, Span<float> hState, Span<float> y, int ldy)
     {
         Span<float> pre = gates.Slice(0, n * hidden);
@@ -38,9 +69,9 @@ internal static class RnnCell
     {
         if (ldh == hidden && nonlinearity == Nonlinearity.Tanh)
         {
-            // one direction: rows contiguous, one pass over all n·H values
-            dh.Slice(0, n * hidden).CopyTo(dGates);
-            Elementwise.TanhGrad(h.Slice(0, n * hidden), dGates.Slice(0, n * hidden));
+            // one direction: rows contiguous, one pass over all n·H values: dPre = dh ⊙ (1 − h'²)
+            int count = n * hidden;
+            Elementwise.TanhGrad(h.Slice(0, count), dh.Slice(0, count), dGates.Slice(0, count));
             return;
         }
         for (int i = 0; i < n; i++)

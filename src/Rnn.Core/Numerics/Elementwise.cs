@@ -40,9 +40,15 @@ internal static class Elementwise
     }
 
     /// <summary>d[j] ← d[j] · (1 − t[j]²): the chain rule through tanh given its output t.</summary>
-    public static void TanhGrad(ReadOnlySpan<float> t, Span<float> d)
+    public static void TanhGrad(ReadOnlySpan<float> t, Span<float> d) => TanhGrad(t, d, d);
+
+    /// <summary>d[j] ← g[j] · (1 − t[j]²): as above from a separate incoming gradient g (same length as d; may be d).</summary>
+    public static void TanhGrad(ReadOnlySpan<float> t, ReadOnlySpan<float> g, Span<float> d)
     {
+        if (g.Length < d.Length || t.Length < d.Length)
+            Internals.ThrowHelper.ThrowArgument(nameof(g), $"t and g need at least {d.Length} values, got {t.Length} and {g.Length}");
         ref float tr = ref MemoryMarshal.GetReference(t);
+        ref float gr = ref MemoryMarshal.GetReference(g);
         ref float dr = ref MemoryMarshal.GetReference(d);
         int n = d.Length, j = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -51,7 +57,7 @@ internal static class Elementwise
             for (; j <= n - 16; j += 16)
             {
                 var tv = Vector512.LoadUnsafe(ref tr, (nuint)j);
-                var dv = Vector512.LoadUnsafe(ref dr, (nuint)j);
+                var dv = Vector512.LoadUnsafe(ref gr, (nuint)j);
                 (dv * (one - tv * tv)).StoreUnsafe(ref dr, (nuint)j);
             }
         }
@@ -61,11 +67,11 @@ internal static class Elementwise
             for (; j <= n - 8; j += 8)
             {
                 var tv = Vector256.LoadUnsafe(ref tr, (nuint)j);
-                var dv = Vector256.LoadUnsafe(ref dr, (nuint)j);
+                var dv = Vector256.LoadUnsafe(ref gr, (nuint)j);
                 (dv * (one - tv * tv)).StoreUnsafe(ref dr, (nuint)j);
             }
         }
-        for (; j < n; j++) Unsafe.Add(ref dr, j) *= 1f - Unsafe.Add(ref tr, j) * Unsafe.Add(ref tr, j);
+        for (; j < n; j++) Unsafe.Add(ref dr, j) = Unsafe.Add(ref gr, j) * (1f - Unsafe.Add(ref tr, j) * Unsafe.Add(ref tr, j));
     }
 
     /// <summary>

@@ -64,6 +64,29 @@ public sealed class FusedCellKernelTest
     }
 
     [TestMethod]
+    [DataRow(1, 16, 16)]
+    [DataRow(5, 32, 32)]
+    [DataRow(4, 32, 67)]
+    [DataRow(3, 24, 24)]
+    public void Rnn_Fused_MatchesSimple(int n, int h, int ldy)
+    {
+        float[] gates = Random(n * h, 6f, 1), gates2 = (float[])gates.Clone();
+        float[] hs = new float[n * h], hs2 = new float[n * h], y = new float[n * ldy], y2 = new float[n * ldy];
+        RnnCell.Forward(n, h, Nonlinearity.Tanh, gates, hs, y, ldy);
+        RnnCell.ForwardSimple(n, h, Nonlinearity.Tanh, gates2, hs2, y2, ldy);
+        TensorAssert.Close(hs2, hs, 1e-6, "h");
+        TensorAssert.Close(y2, y, 1e-6, "y");
+
+        // Backward: dPre = dh ⊙ (1 − h'²), from h' as stored in y (row stride ldy), against the in-place definition.
+        float[] dh = Random(n * h, 1f, 4), dG = new float[n * h], expected = new float[n * h];
+        RnnCell.Backward(n, h, Nonlinearity.Tanh, dG, dh, y, ldy);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < h; j++)
+                expected[i * h + j] = dh[i * h + j] * (1f - y[i * ldy + j] * y[i * ldy + j]);
+        TensorAssert.Close(expected, dG, 1e-6, "dPre");
+    }
+
+    [TestMethod]
     [DataRow(1, 16)]
     [DataRow(5, 128)]
     [DataRow(3, 24)]
