@@ -258,9 +258,13 @@ public sealed class RecurrentLayer : Module
         if (h0Grad is not null) ThrowHelper.CheckShape(h0Grad, nameof(h0Grad), states, b, h);
         if (c0Grad is not null) ThrowHelper.CheckShape(c0Grad, nameof(c0Grad), states, b, h);
 
+        // dy (and the dx of every layer but a bottom one whose input needs no gradient) ping-pong between two buffers.
         int width = Math.Max(OutputSize, InputSize);
-        Grow(ref _dyA, rows * width);
-        Grow(ref _dyB, rows * width);
+        if (outputGrad is not null || NumLayers > 1 || inputGrad is not null)
+        {
+            Grow(ref _dyA, rows * width);
+            Grow(ref _dyB, rows * width);
+        }
         // No output gradient: the top layer's runners see an empty dy (nothing flows in from the steps' outputs).
         Span<float> dy = outputGrad is null ? default : _dyA.AsSpan(0, rows * OutputSize);
         if (outputGrad is not null) _batch.Gather(outputGrad.Span, OutputSize, dy);

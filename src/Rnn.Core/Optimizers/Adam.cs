@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Rnn.Core.Numerics;
+
 namespace Rnn.Core.Optimizers;
 
 /// <summary>Adam with optional L2 weight decay: PyTorch's <c>torch.optim.Adam</c> (without amsgrad).</summary>
@@ -67,7 +71,7 @@ public class Adam : Optimizer
     protected override IReadOnlyList<string> StateNames => Names;
 
     /// <inheritdoc />
-    protected sealed override void Update(int index, Span<float> value, ReadOnlySpan<float> grad, long step)
+    protected sealed override unsafe void Update(int index, Span<float> value, ReadOnlySpan<float> grad, long step)
     {
         var m = GetBuffer(index, Names[0]); // exp_avg, [parameter shape]
         var v = GetBuffer(index, Names[1]); // exp_avg_sq, [parameter shape]
@@ -79,15 +83,81 @@ public class Adam : Optimizer
         float stepSize = (float)(LearningRate / biasCorrection1);
         float biasCorrection2Sqrt = (float)Math.Sqrt(biasCorrection2);
         float decay = _decoupledWeightDecay ? (float)(1.0 - (double)LearningRate * WeightDecay) : 1f;
-        for (int i = 0; i < value.Length; i++)
+        var job = new AdamJob
         {
-            float g = grad[i];
-            if (l2 != 0f) g += l2 * value[i];                       // Adam: L2 penalty folded into the gradient
-            if (decay != 1f) value[i] *= decay;                     // AdamW: decoupled weight decay, before the moments
-            m[i] = beta1 * m[i] + (1f - beta1) * g;                 // update the first moment (momentum)
-            v[i] = beta2 * v[i] + (1f - beta2) * g * g;             // update the second moment (RMSprop)
-            float denom = MathF.Sqrt(v[i]) / biasCorrection2Sqrt + eps; // bias-corrected √v̂ + ε
-            value[i] -= stepSize * (m[i] / denom);                  // step along the bias-corrected first moment
+            Beta1 = beta1, Beta2 = beta2, Eps = eps, L2 = l2, Decay = decay, StepSize = stepSize,
+            BiasCorrection2Sqrt = biasCorrection2Sqrt, Length = value.Length,
+        };
+        fixed (float* pv = value, pg = grad, pm = m, pq = v)
+        {
+            job.Value = pv; job.Grad = pg; job.M = pm; job.V = pq;
+            // Large parameters (an embedding table) are split over the threads; each element's arithmetic is the same.
+            int parts = value.Length >= ParallelElements ? WorkerPool.Threads : 1;
+            job.Parts = parts;
+            if (parts <= 1) AdamJob.Run(&job, 0, value.Length);
+            else WorkerPool.Run(parts, &RunPart, &job);
+        }
+    }
+
+    /// <summary>Parameters with at least this many elements are updated by all <see cref="WorkerPool.Threads"/> threads.</summary>
+    internal const int ParallelElements = 1 << 16;
+
+    private static unsafe void RunPart(void* context, int part)
+    {
+        var job = (AdamJob*)context;
+        int parts = job->Parts, length = job->Length;
+        // Ranges of whole 16-float vectors, so every element goes through the same (vector or scalar) path as unsplit.
+        int vectors = length / 16;
+        int start = (int)((long)vectors * part / parts) * 16;
+        int end = part == parts - 1 ? length : (int)((long)vectors * (part + 1) / parts) * 16;
+        AdamJob.Run(job, start, end);
+    }
+
+    /// <summary>One Adam update over a range of a parameter (the same operations in the same order per element, vector or scalar).</summary>
+    private unsafe struct AdamJob
+    {
+        public float Beta1, Beta2, Eps, L2, Decay, StepSize, BiasCorrection2Sqrt;
+        public float* Value, Grad, M, V;
+        public int Length, Parts;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(AdamJob* job, int start, int end)
+        {
+            float beta1 = job->Beta1, beta2 = job->Beta2, eps = job->Eps, l2 = job->L2, decay = job->Decay;
+            float stepSize = job->StepSize, bc2 = job->BiasCorrection2Sqrt;
+            float* value = job->Value, grad = job->Grad, m = job->M, v = job->V;
+            int i = start;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var b1 = Vector512.Create(beta1); var c1 = Vector512.Create(1f - beta1);
+                var b2 = Vector512.Create(beta2); var c2 = Vector512.Create(1f - beta2);
+                var vl2 = Vector512.Create(l2); var vdecay = Vector512.Create(decay);
+                var veps = Vector512.Create(eps); var vstep = Vector512.Create(stepSize); var vbc2 = Vector512.Create(bc2);
+                for (; i + 16 <= end; i += 16)
+                {
+                    var g = Vector512.Load(grad + i);
+                    var p = Vector512.Load(value + i);
+                    if (l2 != 0f) g += vl2 * p;
+                    if (decay != 1f) p *= vdecay;
+                    var mi = b1 * Vector512.Load(m + i) + c1 * g;
+                    var vi = b2 * Vector512.Load(v + i) + c2 * g * g;
+                    var denom = Vector512.Sqrt(vi) / vbc2 + veps;
+                    p -= vstep * (mi / denom);
+                    mi.Store(m + i);
+                    vi.Store(v + i);
+                    p.Store(value + i);
+                }
+            }
+            for (; i < end; i++)
+            {
+                float g = grad[i];
+                if (l2 != 0f) g += l2 * value[i];                       // Adam: L2 penalty folded into the gradient
+                if (decay != 1f) value[i] *= decay;                     // AdamW: decoupled weight decay, before the moments
+                m[i] = beta1 * m[i] + (1f - beta1) * g;                 // update the first moment (momentum)
+                v[i] = beta2 * v[i] + (1f - beta2) * g * g;             // update the second moment (RMSprop)
+                float denom = MathF.Sqrt(v[i]) / bc2 + eps;             // bias-corrected √v̂ + ε
+                value[i] -= stepSize * (m[i] / denom);                  // step along the bias-corrected first moment
+            }
         }
     }
 }
