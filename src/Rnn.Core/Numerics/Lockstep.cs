@@ -38,7 +38,7 @@ internal sealed class Lockstep
         {
             if (Stopwatch.GetTimestamp() > until)
                 return Interlocked.CompareExchange(ref _state, Solo, Forming) != Forming;
-            Thread.SpinWait(1);
+            { }
         }
         return true;
     }
@@ -54,6 +54,6 @@ internal sealed class Lockstep
     {
         Volatile.Write(ref _progress[part * 16], step);
         ref long other = ref _progress[(1 - part) * 16];
-        while (Volatile.Read(ref other) < step) Thread.SpinWait(1);
+        while (Volatile.Read(ref other) < step) { }
     }
 }
