@@ -37,8 +37,60 @@ internal static partial class Gemm
             if (!accumulate) ClearC(m, n, c, ldc);
             return;
         }
-        if (PreferBlocked(m, n, k)) BlockedCore(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        if (k == 1 && n <= VectorPathLimit) OuterProduct(transA, transB, m, n, a, lda, b, ldb, c, ldc, accumulate);
+        else if (n == 1 && m <= VectorPathLimit) MatrixVector(transA, transB, m, k, a, lda, b, ldb, c, ldc, accumulate);
+        else if (PreferBlocked(m, n, k)) BlockedCore(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         else Simple(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    }
+
+    /// <summary>Largest vector (a row of B, or the column of C) the rank-1 and matrix-vector paths keep on the stack.</summary>
+    private const int VectorPathLimit = 2048;
+
+    /// <summary>
+    /// k = 1: <c>C[i, :] (+)= op(A)[i, 0] · op(B)[0, :]</c>, one vectorised row update per row. (A layer whose input has one
+    /// feature — a univariate series — projects its input this way; the blocked kernel would pack for a single k step.)
+    /// </summary>
+    private static void OuterProduct(bool transA, bool transB, int m, int n,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    {
+        Span<float> row = stackalloc float[n];
+        for (int j = 0; j < n; j++) row[j] = transB ? b[j * ldb] : b[j];
+        for (int i = 0; i < m; i++)
+        {
+            float ai = transA ? a[i] : a[i * lda];
+            Span<float> ci = c.Slice(i * ldc, n);
+            if (accumulate) TensorPrimitives.MultiplyAdd(row, ai, ci, ci);
+            else TensorPrimitives.Multiply(row, ai, ci);
+        }
+    }
+
+    /// <summary>
+    /// n = 1: <c>C[:, 0] (+)= op(A) · op(B)[:, 0]</c>. With Aᵀ (a weight gradient dGᵀ·x for a one-feature input) A's stored
+    /// rows are contiguous along m: one axpy per k; otherwise one dot product per row of A.
+    /// </summary>
+    private static void MatrixVector(bool transA, bool transB, int m, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    {
+        Span<float> sums = stackalloc float[m];
+        sums.Clear();
+        if (transA)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                float bp = transB ? b[p] : b[p * ldb];
+                if (bp != 0f) TensorPrimitives.MultiplyAdd(a.Slice(p * lda, m), bp, sums, sums);
+            }
+        }
+        else
+        {
+            float[]? rented = null;
+            Span<float> column = k <= VectorPathLimit ? stackalloc float[k] : (rented = System.Buffers.ArrayPool<float>.Shared.Rent(k));
+            column = column.Slice(0, k);
+            for (int p = 0; p < k; p++) column[p] = transB ? b[p] : b[p * ldb];
+            for (int i = 0; i < m; i++) sums[i] = TensorPrimitives.Dot(a.Slice(i * lda, k), column);
+            if (rented is not null) System.Buffers.ArrayPool<float>.Shared.Return(rented);
+        }
+        for (int i = 0; i < m; i++) c[i * ldc] = accumulate ? c[i * ldc] + sums[i] : sums[i];
     }
 
     /// <summary>Contiguous convenience overload: leading dimensions are the stored row lengths.</summary>
