@@ -17,6 +17,9 @@ namespace Rnn.Core.Layers;
 /// keep their value, so after the scan the buffer holds each example's state at its own last step, for
 /// either direction. Backward runs the steps in reverse order with the same trick for dh (and dc), then
 /// forms the weight gradients with one product each over all packed rows.
+/// Threads: every row of the batch is its own recurrence, so a large scan runs as one row range per thread from the
+/// first step to the last with no synchronisation per step (<see cref="RunRowRanges"/>); a batch of one is split by
+/// hidden units instead, the parts meeting once per step (SequenceRunner.Single.cs).
 /// Not thread-safe; every buffer is reused from call to call.
 /// </remarks>
 internal sealed partial class SequenceRunner
