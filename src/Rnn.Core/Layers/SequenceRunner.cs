@@ -32,7 +32,9 @@ internal sealed partial class SequenceRunner
 
     // Cache (packed rows)
     private float[] _gateValues = [];   // [N, G]: activated gates (RNN: h itself)
-    private float[] _hPrev = [];        // [N, H]: state before each step
+    private float[] _hPrev = [];        // [N, P]: state before each step at columns PrevOffset.. +H (see PrevStride)
+    private float[] _dW = [];           // [G, I + H]: RNN/LSTM weight gradients of one backward pass, before they are added
+    private float[] _dB = [];           // [G]: bias gradient of one backward pass
     private float[] _cPrev = [];        // [N, H]: LSTM cell state before each step
     private float[] _aux = [];          // [N, H]: LSTM tanh(c'), GRU W_hn h + b_hn
     private float[] _hh = [];           // [B, G]: GRU per-step hidden product
@@ -114,11 +116,30 @@ internal sealed partial class SequenceRunner
         if (_cell == CellType.Gru) Grow(ref _hh, _batch * _gates);
         if (training)
         {
-            Grow(ref _hPrev, nh);
+            Grow(ref _hPrev, _rows * PrevStride);
             if (_cell == CellType.Lstm) Grow(ref _cPrev, nh);
         }
         _hasCache = false;
     }
+
+    /// <summary>
+    /// RNN and LSTM with an input of at least 16 features keep each row's layer input beside its previous state in the
+    /// hPrev cache, <c>[x_t | h_{t−1}]</c>, so that backward forms dW_ih and dW_hh with one product over the same dGᵀ
+    /// (packed once instead of twice). Not the GRU (its two weight gradients have different left operands, dGx and dGh),
+    /// nor a narrow input (a univariate series: its dW_ih is a cheap matrix-vector product, and the copies would cost more).
+    /// </summary>
+    private bool CombinedWeightGradient => _combineWeightGradients && _cell != CellType.Gru && _inputSize >= 16;
+
+    /// <summary>Tests: false forms dW_ih and dW_hh with separate products (the reference the combined one is checked against).</summary>
+    internal static bool CombineWeightGradients { get; set; } = true;
+
+    private readonly bool _combineWeightGradients = CombineWeightGradients;
+
+    /// <summary>Row stride of the hPrev cache: I + H when <see cref="CombinedWeightGradient"/>, else H.</summary>
+    private int PrevStride => CombinedWeightGradient ? _inputSize + _hidden : _hidden;
+
+    /// <summary>Column of h_{t−1} within a row of the hPrev cache.</summary>
+    private int PrevOffset => CombinedWeightGradient ? _inputSize : 0;
 
     /// <summary>Runs the direction over the packed input and writes its half of the packed output.</summary>
     /// <param name="x">Packed layer input [N, I].</param>
@@ -179,7 +200,7 @@ internal sealed partial class SequenceRunner
             Span<float> stepGates = gates.Slice(rowBase * g, m * g);
             Span<float> yStep = y.Slice(rowBase * ldy + args.YColumn);
             Elementwise.AddToRows(stepGates, m, g, bias);
-            if (training) hState.CopyTo(_hPrev.AsSpan(rowBase * h, m * h));
+            if (training) SavePrevious(hState, rowBase, m);
             switch (_cell)
             {
                 case CellType.Rnn:
@@ -246,11 +267,37 @@ internal sealed partial class SequenceRunner
 
         // Weight gradients over all packed rows at once.
         Span<float> dGx = _dGx.AsSpan(0, rows * g);
-        Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, rows * g) : dGx;
-        Gemm.Multiply(true, false, g, _inputSize, rows, dGx, g, x, _inputSize, _wIh.Grad.Span, _inputSize, accumulate: true);
-        Gemm.Multiply(true, false, g, h, rows, dGh, g, _hPrev.AsSpan(0, rows * h), h, _wHh.Grad.Span, h, accumulate: true);
-        AddColumnSums(dGx, rows, g, _bIh.Grad.Span);
-        AddColumnSums(dGh, rows, g, _bHh.Grad.Span);
+        if (!CombinedWeightGradient)
+        {
+            Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, rows * g) : dGx;
+            Gemm.Multiply(true, false, g, _inputSize, rows, dGx, g, x, _inputSize, _wIh.Grad.Span, _inputSize, accumulate: true);
+            Gemm.Multiply(true, false, g, h, rows, dGh, g, _hPrev.AsSpan(0, rows * h), h, _wHh.Grad.Span, h, accumulate: true);
+            AddColumnSums(dGx, rows, g, _bIh.Grad.Span);
+            AddColumnSums(dGh, rows, g, _bHh.Grad.Span);
+        }
+        else
+        {
+            // One gate gradient for both sides: [dW_ih | dW_hh] = dGᵀ·[x | h_prev], and one column sum for both biases.
+            int stride = _inputSize + h;
+            Span<float> xh = _hPrev.AsSpan(0, rows * stride);
+            for (int r = 0; r < rows; r++) x.Slice(r * _inputSize, _inputSize).CopyTo(xh.Slice(r * stride, _inputSize));
+            Grow(ref _dW, g * stride);
+            Grow(ref _dB, g);
+            Span<float> dW = _dW.AsSpan(0, g * stride), dB = _dB.AsSpan(0, g);
+            Gemm.Multiply(true, false, g, stride, rows, dGx, g, xh, stride, dW, stride, accumulate: false);
+            Span<float> gIh = _wIh.Grad.Span, gHh = _wHh.Grad.Span;
+            for (int j = 0; j < g; j++)
+            {
+                Span<float> row = dW.Slice(j * stride, stride);
+                Span<float> ih = gIh.Slice(j * _inputSize, _inputSize), hh = gHh.Slice(j * h, h);
+                TensorPrimitives.Add(ih, row.Slice(0, _inputSize), ih);
+                TensorPrimitives.Add(hh, row.Slice(_inputSize, h), hh);
+            }
+            dB.Clear();
+            AddColumnSums(dGx, rows, g, dB);
+            TensorPrimitives.Add(_bIh.Grad.Span, dB, _bIh.Grad.Span);
+            TensorPrimitives.Add(_bHh.Grad.Span, dB, _bHh.Grad.Span);
+        }
         if (!dx.IsEmpty)
             Gemm.Multiply(false, false, rows, _inputSize, g, dGx, g, _wIh.Value.Span, _inputSize, dx, _inputSize, accumulateDx);
     }
@@ -380,6 +427,18 @@ internal sealed partial class SequenceRunner
 
     /// <summary>The gradient of the layer's pre-activations at every packed row [N, G], after <see cref="Backward"/> (diagnostics).</summary>
     public ReadOnlySpan<float> GateGradients => _dGx.AsSpan(0, _rows * _gates);
+
+    /// <summary>Caches h_{t−1} of rows [rowBase, rowBase + m) for backward (see <see cref="PrevStride"/>).</summary>
+    private void SavePrevious(ReadOnlySpan<float> hState, int rowBase, int m)
+    {
+        int h = _hidden, stride = PrevStride, offset = PrevOffset;
+        if (stride == h)
+        {
+            hState.Slice(0, m * h).CopyTo(_hPrev.AsSpan(rowBase * h, m * h));
+            return;
+        }
+        for (int i = 0; i < m; i++) hState.Slice(i * h, h).CopyTo(_hPrev.AsSpan((rowBase + i) * stride + offset, h));
+    }
 
     private Span<float> FoldedBias()
     {

@@ -58,3 +58,46 @@ public sealed class RowRangeScanTest
             CollectionAssert.AreEqual(one.ParamGrads[i], split.ParamGrads[i], $"gradient of parameter {i}");
     }
 }
+
+/// <summary>
+/// RNN and LSTM form dW_ih and dW_hh with one product over [x | h_prev] (and one column sum for both biases); the
+/// result must be the two separate products'.
+/// </summary>
+[TestClass]
+public sealed class CombinedWeightGradientTest
+{
+    [TestMethod]
+    [DataRow(CellType.Rnn), DataRow(CellType.Lstm)]
+    public void CombinedProduct_WideInputVariableLengthsBidirectional_MatchesSeparateProducts(CellType cell)
+    {
+        const int batch = 6, steps = 7, input = 20, hidden = 16;
+        var rng = new Rng(31);
+        var x = new Tensor(batch, steps, input);
+        rng.FillNormal(x.Span);
+        var dy = new Tensor(batch, steps, 2 * hidden);
+        rng.FillNormal(dy.Span);
+        int[] lengths = [7, 3, 5, 7, 1, 6];
+
+        float[][] Gradients(bool combined)
+        {
+            bool saved = SequenceRunner.CombineWeightGradients;
+            SequenceRunner.CombineWeightGradients = combined;
+            try
+            {
+                var layer = new RecurrentLayer(cell, input, hidden, numLayers: 2, bidirectional: true, seed: 3);
+                layer.Forward(x, lengths: lengths);
+                var grads = layer.Backward(dy);
+                return [.. layer.Parameters.Values.Select(p => p.Grad.Span.ToArray()), grads.Input.Span.ToArray()];
+            }
+            finally
+            {
+                SequenceRunner.CombineWeightGradients = saved;
+            }
+        }
+
+        float[][] separate = Gradients(false), combined = Gradients(true);
+        for (int i = 0; i < separate.Length; i++)
+            for (int j = 0; j < separate[i].Length; j++)
+                Assert.AreEqual(separate[i][j], combined[i][j], 1e-5f * (1f + Math.Abs(separate[i][j])), $"gradient {i}, element {j}");
+    }
+}
