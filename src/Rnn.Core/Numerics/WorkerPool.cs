@@ -300,7 +300,8 @@ internal static unsafe class WorkerPool
         private static void WaitForJobEnd(uint job)
         {
             long until = Stopwatch.GetTimestamp() + MaxJobWaitMicroseconds * Stopwatch.Frequency / 1_000_000;
-            while (Volatile.Read(ref s_busy) != 0 && Volatile.Read(ref s_jobId) == job && Stopwatch.GetTimestamp() < until) { }
+            while (Volatile.Read(ref s_busy) != 0 && Volatile.Read(ref s_jobId) == job && Stopwatch.GetTimestamp() < until)
+                Thread.SpinWait(8);
         }
 
         private void WaitForTicket(long seen)
@@ -309,9 +310,11 @@ internal static unsafe class WorkerPool
             int spins = 0;
             while (Volatile.Read(ref _ticket) == seen)
             {
-                // A plain read loop, no PAUSE: on a KVM guest a vCPU looping on PAUSE takes pause-loop exits and the host
-                // may deschedule it, so the worker arrived late for ~5–50 % of batch-1 scans (measured with Lockstep).
-                if (++spins < 64 || Stopwatch.GetTimestamp() < spinUntil) continue;
+                if (++spins < 64 || Stopwatch.GetTimestamp() < spinUntil)
+                {
+                    Thread.SpinWait(8);
+                    continue;
+                }
                 Interlocked.Exchange(ref _sleeping, 1);
                 if (Volatile.Read(ref _ticket) != seen)
                 {
