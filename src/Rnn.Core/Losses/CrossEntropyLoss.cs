@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using Rnn.Core.Internals;
 using Rnn.Core.Layers;
+using Rnn.Core.Numerics;
 
 namespace Rnn.Core.Losses;
 
@@ -17,7 +19,7 @@ namespace Rnn.Core.Losses;
 /// <para>Gradient: <c>dX[n, c] = w[y_n]·(softmax(x[n, :])[c] − [c = y_n]) / Σ_n w[y_n]</c>, zero on ignored rows.</para>
 /// <para>When no row counts (all ignored, or zero total weight) the loss is NaN as in PyTorch, and the gradient is all zeros.</para>
 /// </remarks>
-public static class CrossEntropyLoss
+public static unsafe class CrossEntropyLoss
 {
     /// <summary>PyTorch's default <c>ignore_index</c>.</summary>
     public const int DefaultIgnoreIndex = -100;
@@ -49,37 +51,94 @@ public static class CrossEntropyLoss
             }
         }
 
-        double lossSum = 0, weightSum = 0;
+        // Targets are checked and the weights summed first, in row order; the rows are then independent (a large batch
+        // of per-step rows — a language model's — is split over the threads), and the loss is summed in row order again,
+        // so the result does not depend on the number of threads.
+        double weightSum = 0;
         for (int n = 0; n < rows; n++)
         {
-            var xn = logits.Slice(n * classes, classes);                                 // [C]
-            var dn = dLogits.IsEmpty ? Span<float>.Empty : dLogits.Slice(n * classes, classes); // [C]
             int target = targets[n];
-            if (target == ignoreIndex)
-            {
-                dn.Clear();
-                continue;
-            }
+            if (target == ignoreIndex) continue;
             if ((uint)target >= (uint)classes)
                 ThrowHelper.ThrowArgumentOutOfRange(nameof(targets), target, $"targets[{n}] = {target} is outside [0, {classes}) and is not the ignore index {ignoreIndex}");
-            double w = classWeights.IsEmpty ? 1.0 : classWeights[target];
-            double logSumExp = Activations.LogSumExp(xn);
-            lossSum += w * (logSumExp - xn[target]); // w[y_n]·nll_n
-            weightSum += w;
-            if (dn.IsEmpty) continue;
-            // dn = w·(softmax(xn) − onehot(y_n)), divided by Σ w after the loop
-            TensorPrimitives.Subtract(xn, (float)logSumExp, dn);
-            TensorPrimitives.Exp(dn, dn);
-            dn[target] -= 1f;
-            TensorPrimitives.Multiply(dn, (float)w, dn);
+            weightSum += classWeights.IsEmpty ? 1.0 : classWeights[target];
         }
-
         if (weightSum == 0)
         {
             dLogits.Clear();
             return float.NaN;
         }
-        if (!dLogits.IsEmpty) TensorPrimitives.Multiply(dLogits, (float)(1.0 / weightSum), dLogits);
-        return (float)(lossSum / weightSum);
+
+        double[] rowLoss = ArrayPool<double>.Shared.Rent(rows);
+        try
+        {
+            fixed (float* pLogits = logits, pGrad = dLogits, pWeights = classWeights)
+            fixed (int* pTargets = targets)
+            fixed (double* pLoss = rowLoss)
+            {
+                var job = new RowsJob
+                {
+                    Logits = pLogits, Grad = dLogits.IsEmpty ? null : pGrad, Weights = classWeights.IsEmpty ? null : pWeights,
+                    Targets = pTargets, Loss = pLoss, Classes = classes, Rows = rows, IgnoreIndex = ignoreIndex,
+                    Scale = (float)(1.0 / weightSum),
+                };
+                job.Parts = (long)rows * classes >= ParallelElements ? Math.Min(WorkerPool.Threads, rows) : 1;
+                if (job.Parts <= 1) RowsJob.Run(&job, 0, rows);
+                else WorkerPool.Run(job.Parts, &RunPart, &job);
+            }
+            double lossSum = 0;
+            for (int n = 0; n < rows; n++) lossSum += rowLoss[n];
+            return (float)(lossSum / weightSum);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rowLoss);
+        }
+    }
+
+    /// <summary>Logit matrices with at least this many elements are split by rows over the threads.</summary>
+    internal const long ParallelElements = 1 << 15;
+
+    private static void RunPart(void* context, int part)
+    {
+        var job = (RowsJob*)context;
+        RowsJob.Run(job, (int)((long)job->Rows * part / job->Parts), (int)((long)job->Rows * (part + 1) / job->Parts));
+    }
+
+    /// <summary>Rows [n0, n1): each row's weighted nll (0 for ignored rows) and, when wanted, its gradient row.</summary>
+    private struct RowsJob
+    {
+        public float* Logits, Grad, Weights;
+        public int* Targets;
+        public double* Loss;
+        public int Classes, Rows, IgnoreIndex, Parts;
+        public float Scale;
+
+        public static void Run(RowsJob* job, int n0, int n1)
+        {
+            int classes = job->Classes;
+            for (int n = n0; n < n1; n++)
+            {
+                var xn = new ReadOnlySpan<float>(job->Logits + (nint)n * classes, classes);                        // [C]
+                var dn = job->Grad == null ? Span<float>.Empty : new Span<float>(job->Grad + (nint)n * classes, classes); // [C]
+                int target = job->Targets[n];
+                if (target == job->IgnoreIndex)
+                {
+                    dn.Clear();
+                    job->Loss[n] = 0;
+                    continue;
+                }
+                double w = job->Weights == null ? 1.0 : job->Weights[target];
+                double logSumExp = Activations.LogSumExp(xn);
+                job->Loss[n] = w * (logSumExp - xn[target]); // w[y_n]·nll_n
+                if (dn.IsEmpty) continue;
+                // dn = w·(softmax(xn) − onehot(y_n)) / Σ w
+                TensorPrimitives.Subtract(xn, (float)logSumExp, dn);
+                TensorPrimitives.Exp(dn, dn);
+                dn[target] -= 1f;
+                TensorPrimitives.Multiply(dn, (float)w, dn);
+                TensorPrimitives.Multiply(dn, job->Scale, dn);
+            }
+        }
     }
 }

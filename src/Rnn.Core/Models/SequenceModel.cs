@@ -165,11 +165,18 @@ public sealed class SequenceModel : Module
         }
         else
         {
-            _headInput.Resize(b, t, w);
-            _headDropout?.Forward(_out.Span, _headInput.Span);
-            if (_headDropout is null) _out.Span.CopyTo(_headInput.Span);
+            // Without head dropout the head reads the recurrent output itself (no copy of every step's output).
             _logits.Resize(b, t, o);
-            Head.Forward(_headInput.Span, b * t, _logits.Span);
+            if (_headDropout is null)
+            {
+                Head.Forward(_out.Span, b * t, _logits.Span);
+            }
+            else
+            {
+                _headInput.Resize(b, t, w);
+                _headDropout.Forward(_out.Span, _headInput.Span);
+                Head.Forward(_headInput.Span, b * t, _logits.Span);
+            }
             if (!_fullLength) ZeroPadding(_logits.Span, o);
         }
         _cached = Training;
@@ -220,7 +227,7 @@ public sealed class SequenceModel : Module
         int b = _batch, t = _steps, w = Rnn.OutputSize;
         ReadOnlySpan<int> lengths = _fullLength ? default : _lengths.AsSpan(0, b);
         if (_pooling is not null) _dHeadInput.Resize(b, w);
-        else _dHeadInput.Resize(b, t, w);
+        else if (_headDropout is not null) _dHeadInput.Resize(b, t, w);
         if (PoolsFinalStates)
         {
             Head.Backward(_dHeadInput.Span, logitsGrad.Span, _headInput.Span, b);
@@ -240,9 +247,15 @@ public sealed class SequenceModel : Module
         else
         {
             if (!_fullLength) ZeroPadding(logitsGrad.Span, Options.OutputSize);
-            Head.Backward(_dHeadInput.Span, logitsGrad.Span, _headInput.Span, b * t);
-            if (_headDropout is not null) _headDropout.Backward(_dOut.Span, _dHeadInput.Span);
-            else _dHeadInput.Span.CopyTo(_dOut.Span);
+            if (_headDropout is null)
+            {
+                Head.Backward(_dOut.Span, logitsGrad.Span, _out.Span, b * t);
+            }
+            else
+            {
+                Head.Backward(_dHeadInput.Span, logitsGrad.Span, _headInput.Span, b * t);
+                _headDropout.Backward(_dOut.Span, _dHeadInput.Span);
+            }
         }
 
         RecurrentBackward(_dOut, null, b, t);

@@ -52,6 +52,41 @@ public sealed class CrossEntropyLossTest
     }
 
     [TestMethod]
+    public void Forward_ManyRows_SplitOverThreads_MatchesTheFormulaRowByRow()
+    {
+        // 3,200 rows × 65 classes (a language model's step batch): rows are split over the threads; the loss is summed
+        // in row order, so it must equal a row-by-row double evaluation of the definition, and every gradient row too.
+        const int rows = 3200, classes = 65;
+        var rng = new Rnn.Core.Numerics.Rng(5);
+        var logits = new float[rows * classes];
+        rng.FillNormal(logits);
+        var weights = new float[classes];
+        rng.FillUniform(weights, 0.5f, 2f);
+        var targets = new int[rows];
+        for (int n = 0; n < rows; n++) targets[n] = n % 17 == 0 ? -100 : rng.NextInt(classes);
+        var grad = new float[rows * classes];
+        float loss = CrossEntropyLoss.Forward(logits, classes, targets, grad, weights);
+
+        double lossSum = 0, weightSum = 0;
+        var expectedGrad = new double[rows * classes];
+        for (int n = 0; n < rows; n++)
+        {
+            if (targets[n] < 0) continue;
+            double max = double.MinValue, sum = 0, w = weights[targets[n]];
+            for (int c = 0; c < classes; c++) max = Math.Max(max, logits[n * classes + c]);
+            for (int c = 0; c < classes; c++) sum += Math.Exp(logits[n * classes + c] - max);
+            double lse = max + Math.Log(sum);
+            lossSum += w * (lse - logits[n * classes + targets[n]]);
+            weightSum += w;
+            for (int c = 0; c < classes; c++)
+                expectedGrad[n * classes + c] = w * (Math.Exp(logits[n * classes + c] - lse) - (c == targets[n] ? 1 : 0));
+        }
+        Assert.AreEqual(lossSum / weightSum, loss, 1e-6 * Math.Abs(lossSum / weightSum));
+        for (int i = 0; i < grad.Length; i++)
+            Assert.AreEqual(expectedGrad[i] / weightSum, grad[i], 1e-8 + 1e-5 * Math.Abs(expectedGrad[i] / weightSum), $"gradient [{i / classes}, {i % classes}]");
+    }
+
+    [TestMethod]
     public void Forward_LargeLogits_Stable()
     {
         var d = new float[4];
