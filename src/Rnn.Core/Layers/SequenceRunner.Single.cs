@@ -25,7 +25,7 @@ internal sealed partial class SequenceRunner
     /// <summary>Smallest recurrent product (G·H multiply-adds per step) worth splitting: below it the meeting costs more than it saves.</summary>
     internal static long SingleSplitMacs { get; set; } = 32_768;
 
-    private PackedMatrix?[] _unitWeights = [];   // [P·Q]: W_hh[q·H + p·U .. +U, :]ᵀ packed [H, U], slot p·Q + q
+    private PackedMatrix?[] _unitWeights = [];   // [P]: part p's rows of every gate block of W_hh, packed as op(B) [H, Q·U]
     private float[] _arena = [];                 // pinned; regions below start at 64-byte boundaries
     private int _arenaBase, _historyAt, _cellAt, _partAt, _partFloats;
     private readonly Lockstep _lockstep = new();
@@ -42,13 +42,14 @@ internal sealed partial class SequenceRunner
     private unsafe void ForwardSingleSequence()
     {
         int h = _hidden, q = _gates / h, u = h / SingleParts;
-        if (_unitWeights.Length != SingleParts * q)
+        if (_unitWeights.Length != SingleParts)
         {
-            _unitWeights = new PackedMatrix?[SingleParts * q];
-            for (int i = 0; i < _unitWeights.Length; i++) _unitWeights[i] = new PackedMatrix(h, u);
+            _unitWeights = new PackedMatrix?[SingleParts];
+            for (int i = 0; i < _unitWeights.Length; i++) _unitWeights[i] = new PackedMatrix(h, q * u);
         }
-        // Arena: history [T + 1, H], cell state [H], then per part: gates [Q·U], GRU hh [Q·U], aux [U].
-        _partFloats = RoundToLine(2 * q * u + u);
+        // Arena: history [T + 1, H], cell state [H], then per part: gates of every step [T, Q·U], GRU hh [Q·U], the part's
+        // biases [Q·U], aux [U].
+        _partFloats = RoundToLine((_steps + 2) * q * u + u);
         _historyAt = 0;
         _cellAt = RoundToLine((_steps + 1) * h);
         _partAt = _cellAt + RoundToLine(h);
@@ -90,28 +91,29 @@ internal sealed partial class SequenceRunner
     /// <summary>Runs parts [first, first + count) of the units through every step; meets the partner after each step when together.</summary>
     private unsafe void SingleSequenceUnits(int first, int count, bool together)
     {
-        int h = _hidden, g = _gates, q = g / h, u = h / SingleParts;
+        int h = _hidden, g = _gates, q = g / h, u = h / SingleParts, qu = q * u, steps = _steps;
         ScanArguments args = _scan;
-        ReadOnlySpan<float> wHh = _wHh.Value.Span, wIh = _wIh.Value.Span;
+        ReadOnlySpan<float> wHh = _wHh.Value.Span, wIh = _wIh.Value.Span, bias = _bias.AsSpan(0, g), bHh = _bHh.Value.Span;
         var x = new ReadOnlySpan<float>(args.X, args.XLength);
-        Span<float> gx = _gateValues.AsSpan(0, _rows * g);
         for (int p = first; p < first + count; p++)
         {
+            // Part p's columns, gate by gate: W_hh rows packed side by side (one [H, Q·U] matrix, so one product per
+            // step), and the input projection of every step with its biases, [T, Q·U] — the layout the cells take.
+            Span<float> scratch = Arena(_partAt + p * _partFloats, _partFloats);
+            Span<float> gates = scratch.Slice(0, steps * qu), partBias = scratch.Slice((steps + 1) * qu, qu);
             for (int gate = 0; gate < q; gate++)
             {
                 int row = gate * h + p * u;
-                _unitWeights[p * q + gate]!.Pack(wHh.Slice(row * h, u * h), h, transB: true);
-                // This part's columns of the input projection of every step: gx[T, row..+U] = x[T, I]·W_ih[row..+U, :]ᵀ.
-                Gemm.Multiply(false, true, _rows, u, _inputSize, x, _inputSize, wIh.Slice(row * _inputSize), _inputSize,
-                    gx.Slice(row), g, accumulate: false);
+                _unitWeights[p]!.PackColumns(wHh.Slice(row * h, u * h), h, transB: true, gate * u, u);
+                Gemm.Multiply(false, true, steps, u, _inputSize, x, _inputSize, wIh.Slice(row * _inputSize), _inputSize,
+                    gates.Slice(gate * u), qu, accumulate: false);
+                bias.Slice(row, u).CopyTo(partBias.Slice(gate * u, u));
             }
+            Elementwise.AddToRows(gates, steps, qu, partBias);
         }
 
-        ReadOnlySpan<float> bias = _bias.AsSpan(0, g);
-        ReadOnlySpan<float> bHh = _bHh.Value.Span;
-        Span<float> history = Arena(_historyAt, (_steps + 1) * h);
+        Span<float> history = Arena(_historyAt, (steps + 1) * h);
         Span<float> cell = Arena(_cellAt, h);
-        int steps = _steps;
         for (int s = 0; s < steps; s++)
         {
             int t = _reverse ? steps - 1 - s : s;   // batch 1: packed row t is step t
@@ -119,14 +121,9 @@ internal sealed partial class SequenceRunner
             for (int p = first; p < first + count; p++)
             {
                 Span<float> scratch = Arena(_partAt + p * _partFloats, _partFloats);
-                Span<float> gates = scratch.Slice(0, q * u);
-                for (int gate = 0; gate < q; gate++)
-                {
-                    int column = gate * h + p * u;
-                    TensorPrimitives.Add(gx.Slice(t * g + column, u), bias.Slice(column, u), gates.Slice(gate * u, u));
-                }
+                Span<float> gates = scratch.Slice(t * qu, qu);
                 Span<float> hUnits = history.Slice((s + 1) * h + p * u, u);
-                Span<float> aux = scratch.Slice(2 * q * u, u);
+                Span<float> aux = scratch.Slice((steps + 2) * qu, u);
                 switch (_cell)
                 {
                     case CellType.Rnn:
@@ -134,14 +131,12 @@ internal sealed partial class SequenceRunner
                         RnnCell.Forward(1, u, _nonlinearity, gates, hUnits, hUnits, u);
                         break;
                     case CellType.Lstm:
-                        for (int gate = 0; gate < q; gate++)
-                            Gemm.MultiplyRow(hPrev, _unitWeights[p * q + gate]!, gates.Slice(gate * u, u), accumulate: true);
+                        Gemm.MultiplyRow(hPrev, _unitWeights[p]!, gates, accumulate: true);
                         LstmCell.Forward(1, u, gates, hUnits, cell.Slice(p * u, u), aux, hUnits, u);
                         break;
                     default:
-                        Span<float> hh = scratch.Slice(q * u, q * u);
-                        for (int gate = 0; gate < q; gate++)
-                            Gemm.MultiplyRow(hPrev, _unitWeights[p * q + gate]!, hh.Slice(gate * u, u), accumulate: false);
+                        Span<float> hh = scratch.Slice(steps * qu, qu);
+                        Gemm.MultiplyRow(hPrev, _unitWeights[p]!, hh, accumulate: false);
                         hPrev.Slice(p * u, u).CopyTo(hUnits);   // the GRU cell reads h and writes h' in place
                         GruCell.Forward(1, u, gates, hh, bHh.Slice(2 * h + p * u, u), aux, hUnits, hUnits, u);
                         break;

@@ -205,6 +205,21 @@ internal static partial class Gemm
         return packed;
     }
 
+    /// <summary>
+    /// Packs columns [<paramref name="firstColumn"/>, +<paramref name="columns"/>) of op(B) [k, n] into <paramref name="dst"/>
+    /// (<see cref="PackedMatrix"/>'s layout, <paramref name="panels"/> panels); <paramref name="b"/> points at the first of them
+    /// (B's row <paramref name="firstColumn"/> when transposed). <paramref name="firstColumn"/> is a multiple of NR.
+    /// </summary>
+    internal static unsafe void PackColumns(bool transB, int k, int firstColumn, int columns, float* b, int ldb, float* dst, int panels)
+    {
+        for (int pc = 0; pc < k; pc += KC)
+        {
+            int kc = Math.Min(KC, k - pc);
+            PackBBlock(transB, kc, columns, transB ? b + pc : b + (nint)pc * ldb, ldb,
+                dst + (nint)pc * panels * NR + (nint)(firstColumn / NR) * kc * NR);
+        }
+    }
+
     /// <summary>Packs a whole op(B) [k, n] into <paramref name="dst"/> in <see cref="PackedMatrix"/>'s layout.</summary>
     internal static unsafe void PackWhole(bool transB, int k, int n, float* b, int ldb, float* dst, int panels)
     {

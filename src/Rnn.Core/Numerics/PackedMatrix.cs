@@ -70,6 +70,34 @@ internal sealed unsafe class PackedMatrix : IDisposable
         fixed (float* pb = b) Gemm.PackWhole(transB, K, N, pb, ldb, Data, Panels);
     }
 
+    /// <summary>
+    /// (Re)fills columns [<paramref name="firstColumn"/>, +<paramref name="columns"/>) of this matrix from a B that holds
+    /// just those columns: [K, columns], or [columns, K] when <paramref name="transB"/> — so one packed matrix can gather
+    /// column blocks from different places (a part's rows of every gate block of W_hh). Allocates nothing.
+    /// </summary>
+    /// <param name="b">The columns' source, row-major with row stride <paramref name="ldb"/>.</param>
+    /// <param name="ldb">Row stride of b.</param>
+    /// <param name="transB">b holds the columns as rows.</param>
+    /// <param name="firstColumn">First column to fill, a multiple of 32 (the panel width).</param>
+    /// <param name="columns">Columns to fill; a multiple of 32 unless the block ends at <see cref="N"/>.</param>
+    public void PackColumns(ReadOnlySpan<float> b, int ldb, bool transB, int firstColumn, int columns)
+    {
+        if (firstColumn < 0 || columns < 0 || firstColumn + columns > N || firstColumn % Gemm.NR != 0
+            || (columns % Gemm.NR != 0 && firstColumn + columns != N))
+            ThrowHelper.ThrowArgument(nameof(firstColumn), $"columns [{firstColumn}, {firstColumn + columns}) are not whole {Gemm.NR}-column panels of a matrix with {N} columns");
+        int rows = transB ? columns : K, cols = transB ? K : columns;
+        if (rows > 0 && cols > 0)
+        {
+            if (ldb < cols)
+                ThrowHelper.ThrowArgument(nameof(ldb), $"leading dimension of b is {ldb}, smaller than its {cols} columns");
+            long needed = (long)(rows - 1) * ldb + cols;
+            if (b.Length < needed)
+                ThrowHelper.ThrowArgument(nameof(b), $"b has {b.Length} elements, a [{rows}, {cols}] matrix with row stride {ldb} needs {needed}");
+        }
+        if (K == 0 || columns == 0) return;
+        fixed (float* pb = b) Gemm.PackColumns(transB, K, firstColumn, columns, pb, ldb, Data, Panels);
+    }
+
     /// <summary>Frees the native memory.</summary>
     public void Dispose()
     {
