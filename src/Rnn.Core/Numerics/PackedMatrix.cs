@@ -57,15 +57,7 @@ internal sealed unsafe class PackedMatrix : IDisposable
     /// <param name="transB">Use Bᵀ: B is stored [N, K] (a PyTorch weight applied as x·Wᵀ).</param>
     public void Pack(ReadOnlySpan<float> b, int ldb, bool transB)
     {
-        int rows = transB ? N : K, cols = transB ? K : N;
-        if (rows > 0 && cols > 0)
-        {
-            if (ldb < cols)
-                ThrowHelper.ThrowArgument(nameof(ldb), $"leading dimension of b is {ldb}, smaller than its {cols} columns");
-            long needed = (long)(rows - 1) * ldb + cols;
-            if (b.Length < needed)
-                ThrowHelper.ThrowArgument(nameof(b), $"b has {b.Length} elements, a [{rows}, {cols}] matrix with row stride {ldb} needs {needed}");
-        }
+        CheckSource(b, ldb, transB ? N : K, transB ? K : N);
         if (K == 0 || N == 0) return;
         fixed (float* pb = b) Gemm.PackWhole(transB, K, N, pb, ldb, Data, Panels);
     }
@@ -85,17 +77,20 @@ internal sealed unsafe class PackedMatrix : IDisposable
         if (firstColumn < 0 || columns < 0 || firstColumn + columns > N || firstColumn % Gemm.NR != 0
             || (columns % Gemm.NR != 0 && firstColumn + columns != N))
             ThrowHelper.ThrowArgument(nameof(firstColumn), $"columns [{firstColumn}, {firstColumn + columns}) are not whole {Gemm.NR}-column panels of a matrix with {N} columns");
-        int rows = transB ? columns : K, cols = transB ? K : columns;
-        if (rows > 0 && cols > 0)
-        {
-            if (ldb < cols)
-                ThrowHelper.ThrowArgument(nameof(ldb), $"leading dimension of b is {ldb}, smaller than its {cols} columns");
-            long needed = (long)(rows - 1) * ldb + cols;
-            if (b.Length < needed)
-                ThrowHelper.ThrowArgument(nameof(b), $"b has {b.Length} elements, a [{rows}, {cols}] matrix with row stride {ldb} needs {needed}");
-        }
+        CheckSource(b, ldb, transB ? columns : K, transB ? K : columns);
         if (K == 0 || columns == 0) return;
         fixed (float* pb = b) Gemm.PackColumns(transB, K, firstColumn, columns, pb, ldb, Data, Panels);
+    }
+
+    // b must hold a [rows, cols] matrix with row stride ldb.
+    private static void CheckSource(ReadOnlySpan<float> b, int ldb, int rows, int cols)
+    {
+        if (rows == 0 || cols == 0) return;
+        if (ldb < cols)
+            ThrowHelper.ThrowArgument(nameof(ldb), $"leading dimension of b is {ldb}, smaller than its {cols} columns");
+        long needed = (long)(rows - 1) * ldb + cols;
+        if (b.Length < needed)
+            ThrowHelper.ThrowArgument(nameof(b), $"b has {b.Length} elements, a [{rows}, {cols}] matrix with row stride {ldb} needs {needed}");
     }
 
     /// <summary>Frees the native memory.</summary>
