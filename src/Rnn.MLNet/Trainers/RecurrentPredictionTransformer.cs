@@ -232,13 +232,31 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
 
         public override IEnumerable<int> GetDependencies(int addedIndex) => [_feature.Index];
 
-        public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isActive)
+        public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isActive) =>
+            AnyActive(isActive) ? MakeGetters(input, isActive, new RowScorer(_owner, input, _feature)) : new Delegate?[_added.Length];
+
+        /// <summary>
+        /// Transform's cursors (not shuffled): rows are read ahead on a second cursor of the same source and scored
+        /// <see cref="BatchScorer.Rows"/> at a time in one network pass; PredictionEngine keeps scoring one row.
+        /// </summary>
+        public override Delegate?[] CreateCursorGetters(DataViewRowCursor input, IDataView source, Random? rand, Func<int, bool> isActive, IList<IDisposable> resources)
+        {
+            if (rand is not null || !AnyActive(isActive)) return CreateGetters(input, isActive);
+            DataViewRowCursor ahead = source.GetRowCursor([_feature]);
+            resources.Add(ahead);
+            return MakeGetters(input, isActive, new BatchScorer(_owner, ahead, _feature));
+        }
+
+        private bool AnyActive(Func<int, bool> isActive)
+        {
+            for (int i = 0; i < _added.Length; i++)
+                if (isActive(i)) return true;
+            return false;
+        }
+
+        private Delegate?[] MakeGetters(DataViewRow input, Func<int, bool> isActive, LogitSource scorer)
         {
             var getters = new Delegate?[_added.Length];
-            bool any = false;
-            for (int i = 0; i < _added.Length; i++) any |= isActive(i);
-            if (!any) return getters;
-            var scorer = new RowScorer(_owner, input, _feature);
             switch (_owner.Task)
             {
                 case RecurrentTask.BinaryClassification:
@@ -306,15 +324,36 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
         }
     }
 
-    /// <summary>Runs the network once per row position; the getters of one cursor share the result.</summary>
-    private sealed class RowScorer
+    /// <summary>The logits of a row position, computed once; the getters of one cursor share them.</summary>
+    private abstract class LogitSource
+    {
+        private float[]? _probabilities;
+        private long _probabilitiesAt = -1;
+
+        /// <summary>The network's outputs for the row at <paramref name="position"/>.</summary>
+        public abstract ReadOnlySpan<float> Logits(long position);
+
+        /// <summary>Softmax of <see cref="Logits"/>: only the multiclass Score reads it, so it is computed on demand, once per row.</summary>
+        public ReadOnlySpan<float> Probabilities(long position)
+        {
+            ReadOnlySpan<float> logits = Logits(position);
+            _probabilities ??= new float[logits.Length];
+            if (_probabilitiesAt != position)
+            {
+                Rnn.Core.Layers.Activations.Softmax(logits, logits.Length, _probabilities);
+                _probabilitiesAt = position;
+            }
+            return _probabilities;
+        }
+    }
+
+    /// <summary>Runs the network once per row position (PredictionEngine, or a cursor that cannot read ahead).</summary>
+    private sealed class RowScorer : LogitSource
     {
         private readonly SequenceModel _model;
         private readonly SequenceFeatures.Reader _reader;
         private readonly SequenceBatch _batch = new();
         private readonly float[] _logits;
-        private readonly float[] _probabilities;
-        private bool _probabilitiesFresh;
         private readonly bool _isKey;
         private readonly int _stepSize;
         private long _position = -1;
@@ -327,10 +366,9 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
             _isKey = owner._features.IsKey;
             _stepSize = owner._features.StepSize;
             _logits = new float[owner._model.Options.OutputSize];
-            _probabilities = new float[_logits.Length];
         }
 
-        public ReadOnlySpan<float> Logits(long position)
+        public override ReadOnlySpan<float> Logits(long position)
         {
             if (position != _position || position < 0)
             {
@@ -348,22 +386,115 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
                 }
                 _batch.Seal();
                 _model.Forward(_batch).Span.CopyTo(_logits);
-                _probabilitiesFresh = false;
                 _position = position;
             }
             return _logits;
         }
+    }
 
-        public ReadOnlySpan<float> Probabilities(long position)
+    /// <summary>
+    /// Scores rows <see cref="Rows"/> at a time: when asked for a row past the ones scored, reads that row and the next
+    /// ones from a second cursor of the same source and runs them through the network as one batch (length-bucketed
+    /// inside, so padding costs nothing). A batch of 128 sequences runs several times faster per row than 128 single
+    /// ones (both cores, matrix products instead of matrix-vector steps).
+    /// </summary>
+    private sealed class BatchScorer : LogitSource
+    {
+        /// <summary>Rows per network pass.</summary>
+        public const int Rows = 128;
+
+        private readonly SequenceModel _model;
+        private readonly DataViewRowCursor _ahead;
+        private readonly SequenceFeatures.Reader _reader;
+        private readonly string _column;
+        private readonly SequenceBatch _batch = new();
+        private readonly bool _isKey;
+        private readonly int _stepSize, _outputs;
+        private readonly float[] _logits;
+        private readonly int[] _lengths = new int[Rows];   // steps per row of the current batch
+        private float[] _values = new float[256];          // float features: the rows' steps, one after the other
+        private int[] _tokens = new int[256];              // key features: the rows' token ids, one after the other
+        private long _first, _count;
+
+        public BatchScorer(RecurrentPredictionTransformer owner, DataViewRowCursor ahead, DataViewSchema.Column feature)
         {
-            Logits(position);
-            // Only the multiclass Score reads probabilities: computed on demand, once per row.
-            if (!_probabilitiesFresh)
+            _model = owner._model.Clone();
+            _model.Eval();
+            _ahead = ahead;
+            _reader = owner._features.CreateReader(ahead, feature);
+            _column = feature.Name;
+            _isKey = owner._features.IsKey;
+            _stepSize = owner._features.IsKey ? 1 : owner._features.StepSize;
+            _outputs = owner._model.Options.OutputSize;
+            _logits = new float[Rows * _outputs];
+        }
+
+        public override ReadOnlySpan<float> Logits(long position)
+        {
+            if (position < _first || position >= _first + _count) ScoreFrom(position);
+            return _logits.AsSpan((int)(position - _first) * _outputs, _outputs);
+        }
+
+        private void ScoreFrom(long position)
+        {
+            // The second cursor only moves forward: rows the consumer skipped are passed over unread.
+            if (_ahead.Position >= position)
+                throw new InvalidOperationException($"Row {position} of '{_column}' was asked for after row {_ahead.Position}; the scorer reads rows in order.");
+            while (_ahead.Position < position)
             {
-                Rnn.Core.Layers.Activations.Softmax(_logits, _logits.Length, _probabilities);
-                _probabilitiesFresh = true;
+                if (!_ahead.MoveNext())
+                    throw new InvalidOperationException($"The source of '{_column}' gave different rows to two cursors (row {position} is missing from the second); batch scoring needs a repeatable source.");
             }
-            return _probabilities;
+            _first = position;
+            _count = 0;
+            int used = 0, maxSteps = 0;
+            do
+            {
+                int length;
+                if (_isKey)
+                {
+                    ReadOnlySpan<int> tokens = _reader.ReadTokens(_ahead.Position);
+                    length = tokens.Length;
+                    if (_tokens.Length < used + length) Array.Resize(ref _tokens, Math.Max(used + length, _tokens.Length * 2));
+                    tokens.CopyTo(_tokens.AsSpan(used));
+                }
+                else
+                {
+                    ReadOnlySpan<float> steps = _reader.ReadSteps(_ahead.Position);
+                    if (_values.Length < used + steps.Length) Array.Resize(ref _values, Math.Max(used + steps.Length, _values.Length * 2));
+                    steps.CopyTo(_values.AsSpan(used));
+                    length = steps.Length;
+                }
+                used += length;
+                _lengths[_count++] = length / _stepSize;
+                maxSteps = Math.Max(maxSteps, length / _stepSize);
+            }
+            while (_count < Rows && _ahead.MoveNext());
+
+            int rows = (int)_count, f = _stepSize;
+            if (_isKey) _batch.ResetTokens(rows, maxSteps);
+            else _batch.ResetValues(rows, maxSteps, f);
+            int offset = 0;
+            for (int b = 0; b < rows; b++)
+            {
+                int n = _lengths[b];
+                if (_isKey)
+                {
+                    Span<int> row = _batch.Tokens.Slice(b * maxSteps, maxSteps);
+                    _tokens.AsSpan(offset, n).CopyTo(row);
+                    row.Slice(n).Clear();
+                }
+                else
+                {
+                    Span<float> row = _batch.Values.Slice(b * maxSteps * f, maxSteps * f);
+                    _values.AsSpan(offset, n * f).CopyTo(row);
+                    row.Slice(n * f).Clear();
+                }
+                _batch.Lengths[b] = n;
+                offset += n * f;
+            }
+            _batch.Seal();
+            _model.Forward(_batch).Span.CopyTo(_logits);
         }
     }
 }

@@ -118,8 +118,43 @@ public sealed class RecurrentTrainerTest
         var after = ml.Data.CreateEnumerable<ReviewPrediction>(loaded.Transform(test), false).Select(p => p.Score).ToArray();
         CollectionAssert.AreEqual(before, after);
 
+        // PredictionEngine scores one row at a time, Transform in batches: the same up to float rounding.
         var engine = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded);
-        Assert.AreEqual(before[0], engine.Predict(testRows[0]).Score);
+        Assert.AreEqual(before[0], engine.Predict(testRows[0]).Score, 1e-5f);
+    }
+
+    [TestMethod]
+    [DataRow(RecurrentCellType.Lstm, 64), DataRow(RecurrentCellType.Gru, 8), DataRow(RecurrentCellType.Rnn, 16)]
+    public void Transform_ScoresInBatches_SameAsOneRowAtATime(RecurrentCellType cell, int hidden)
+    {
+        // 600 sentences of varying lengths: Transform reads them ahead 128 at a time (five batches, the last partial)
+        // and must give every row the score PredictionEngine gives it alone; reading only every third row's score
+        // (the other rows skipped unread) must not shift anything.
+        var ml = new MLContext(seed: 4);
+        var rows = ml.Data.CreateEnumerable<Review>(ml.Data.LoadFromTextFile<Review>(CorpusPath, separatorChar: '\t'), reuseRowObject: false).ToList();
+        IDataView data = ml.Data.LoadFromEnumerable(rows);
+        var model = Pipeline(ml, new RecurrentTrainerOptions { FeatureColumnName = "Tokens", Cell = cell, EmbeddingSize = 8, HiddenSize = hidden, Epochs = 1 })
+            .Fit(ml.Data.TakeRows(data, 200));
+        var batched = ml.Data.CreateEnumerable<ReviewPrediction>(model.Transform(data), reuseRowObject: false).ToList();
+        Assert.AreEqual(rows.Count, batched.Count);
+        var engine = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(model);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var single = engine.Predict(rows[i]);
+            Assert.AreEqual(single.Score, batched[i].Score, 1e-5f * (1f + Math.Abs(single.Score)), $"row {i}");
+            Assert.AreEqual(single.PredictedLabel, batched[i].PredictedLabel, $"row {i}");
+        }
+
+        IDataView scored = model.Transform(data);
+        using var cursor = scored.GetRowCursor(scored.Schema);
+        var score = cursor.GetGetter<float>(scored.Schema["Score"]);
+        float value = 0;
+        while (cursor.MoveNext())
+        {
+            if (cursor.Position % 3 != 0) continue;
+            score(ref value);
+            Assert.AreEqual(batched[(int)cursor.Position].Score, value, $"row {cursor.Position} read after skipped rows");
+        }
     }
 
     [TestMethod]
@@ -177,6 +212,10 @@ public sealed class RecurrentTrainerTest
         var scores = ml.Data.CreateEnumerable<ScoreOnly>(model.Transform(ml.Data.LoadFromEnumerable(rows)), false).Select(s => s.Score).ToArray();
         double mse = rows.Zip(scores).Average(p => Math.Pow(p.First.Label - p.Second, 2));
         Assert.IsTrue(mse < 0.01, $"MSE {mse:F4}");
+        // Transform scored the variable-length float sequences in batches; one at a time gives the same scores.
+        var engine = ml.Model.CreatePredictionEngine<Steps, ScoreOnly>(model);
+        for (int i = 0; i < rows.Length; i++)
+            Assert.AreEqual(engine.Predict(rows[i]).Score, scores[i], 1e-5f, $"row {i}");
     }
 
     [TestMethod]
