@@ -220,16 +220,6 @@ internal static partial class Gemm
         }
     }
 
-    /// <summary>Packs a whole op(B) [k, n] into <paramref name="dst"/> in <see cref="PackedMatrix"/>'s layout.</summary>
-    internal static unsafe void PackWhole(bool transB, int k, int n, float* b, int ldb, float* dst, int panels)
-    {
-        for (int pc = 0; pc < k; pc += KC)
-        {
-            int kc = Math.Min(KC, k - pc);
-            PackBBlock(transB, kc, n, transB ? b + pc : b + (nint)pc * ldb, ldb, dst + (nint)pc * panels * NR);
-        }
-    }
-
     /// <summary>One product, as the parts see it (lives on the caller's stack while the parts run).</summary>
     private unsafe struct Job
     {

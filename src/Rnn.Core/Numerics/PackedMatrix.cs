@@ -55,12 +55,7 @@ internal sealed unsafe class PackedMatrix : IDisposable
     /// <param name="b">B, row-major with row stride <paramref name="ldb"/>: [K, N], or [N, K] when <paramref name="transB"/>.</param>
     /// <param name="ldb">Row stride of B as stored.</param>
     /// <param name="transB">Use Bᵀ: B is stored [N, K] (a PyTorch weight applied as x·Wᵀ).</param>
-    public void Pack(ReadOnlySpan<float> b, int ldb, bool transB)
-    {
-        CheckSource(b, ldb, transB ? N : K, transB ? K : N);
-        if (K == 0 || N == 0) return;
-        fixed (float* pb = b) Gemm.PackWhole(transB, K, N, pb, ldb, Data, Panels);
-    }
+    public void Pack(ReadOnlySpan<float> b, int ldb, bool transB) => PackColumns(b, ldb, transB, 0, N);
 
     /// <summary>
     /// (Re)fills columns [<paramref name="firstColumn"/>, +<paramref name="columns"/>) of this matrix from a B that holds
@@ -77,20 +72,17 @@ internal sealed unsafe class PackedMatrix : IDisposable
         if (firstColumn < 0 || columns < 0 || firstColumn + columns > N || firstColumn % Gemm.NR != 0
             || (columns % Gemm.NR != 0 && firstColumn + columns != N))
             ThrowHelper.ThrowArgument(nameof(firstColumn), $"columns [{firstColumn}, {firstColumn + columns}) are not whole {Gemm.NR}-column panels of a matrix with {N} columns");
-        CheckSource(b, ldb, transB ? columns : K, transB ? K : columns);
+        int rows = transB ? columns : K, cols = transB ? K : columns;
+        if (rows > 0 && cols > 0)
+        {
+            if (ldb < cols)
+                ThrowHelper.ThrowArgument(nameof(ldb), $"leading dimension of b is {ldb}, smaller than its {cols} columns");
+            long needed = (long)(rows - 1) * ldb + cols;
+            if (b.Length < needed)
+                ThrowHelper.ThrowArgument(nameof(b), $"b has {b.Length} elements, a [{rows}, {cols}] matrix with row stride {ldb} needs {needed}");
+        }
         if (K == 0 || columns == 0) return;
         fixed (float* pb = b) Gemm.PackColumns(transB, K, firstColumn, columns, pb, ldb, Data, Panels);
-    }
-
-    // b must hold a [rows, cols] matrix with row stride ldb.
-    private static void CheckSource(ReadOnlySpan<float> b, int ldb, int rows, int cols)
-    {
-        if (rows == 0 || cols == 0) return;
-        if (ldb < cols)
-            ThrowHelper.ThrowArgument(nameof(ldb), $"leading dimension of b is {ldb}, smaller than its {cols} columns");
-        long needed = (long)(rows - 1) * ldb + cols;
-        if (b.Length < needed)
-            ThrowHelper.ThrowArgument(nameof(b), $"b has {b.Length} elements, a [{rows}, {cols}] matrix with row stride {ldb} needs {needed}");
     }
 
     /// <summary>Frees the native memory.</summary>
