@@ -34,7 +34,7 @@ internal sealed partial class SequenceRunner
     private float[] _gateValues = [];   // [N, G]: activated gates (RNN: h itself)
     private float[] _hPrev = [];        // [N, P]: state before each step at columns PrevOffset.. +H (see PrevStride)
     private float[] _dW = [];           // [G, I + H]: RNN/LSTM weight gradients of one backward pass, before they are added
-    private float[] _dB = [];           // [G]: bias gradient of one backward pass
+    private float[] _dB = [];           // [G]: RNN/LSTM bias gradient of one backward pass, before it is added to both biases
     private float[] _cPrev = [];        // [N, H]: LSTM cell state before each step
     private float[] _aux = [];          // [N, H]: LSTM tanh(c'), GRU W_hn h + b_hn
     private float[] _hh = [];           // [B, G]: GRU per-step hidden product
@@ -267,23 +267,20 @@ internal sealed partial class SequenceRunner
 
         // Weight gradients over all packed rows at once.
         Span<float> dGx = _dGx.AsSpan(0, rows * g);
+        Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, rows * g) : dGx;
         if (!CombinedWeightGradient)
         {
-            Span<float> dGh = _cell == CellType.Gru ? _dGh.AsSpan(0, rows * g) : dGx;
             Gemm.Multiply(true, false, g, _inputSize, rows, dGx, g, x, _inputSize, _wIh.Grad.Span, _inputSize, accumulate: true);
             Gemm.Multiply(true, false, g, h, rows, dGh, g, _hPrev.AsSpan(0, rows * h), h, _wHh.Grad.Span, h, accumulate: true);
-            AddColumnSums(dGx, rows, g, _bIh.Grad.Span);
-            AddColumnSums(dGh, rows, g, _bHh.Grad.Span);
         }
         else
         {
-            // One gate gradient for both sides: [dW_ih | dW_hh] = dGᵀ·[x | h_prev], and one column sum for both biases.
+            // One gate gradient for both sides: [dW_ih | dW_hh] = dGᵀ·[x | h_prev].
             int stride = _inputSize + h;
             Span<float> xh = _hPrev.AsSpan(0, rows * stride);
             for (int r = 0; r < rows; r++) x.Slice(r * _inputSize, _inputSize).CopyTo(xh.Slice(r * stride, _inputSize));
             Grow(ref _dW, g * stride);
-            Grow(ref _dB, g);
-            Span<float> dW = _dW.AsSpan(0, g * stride), dB = _dB.AsSpan(0, g);
+            Span<float> dW = _dW.AsSpan(0, g * stride);
             Gemm.Multiply(true, false, g, stride, rows, dGx, g, xh, stride, dW, stride, accumulate: false);
             Span<float> gIh = _wIh.Grad.Span, gHh = _wHh.Grad.Span;
             for (int j = 0; j < g; j++)
@@ -293,6 +290,18 @@ internal sealed partial class SequenceRunner
                 TensorPrimitives.Add(ih, row.Slice(0, _inputSize), ih);
                 TensorPrimitives.Add(hh, row.Slice(_inputSize, h), hh);
             }
+        }
+        // Bias gradients: the gate gradients' column sums. RNN and LSTM have one gate gradient for both biases, so one
+        // sum serves both; the GRU's differ (dGh carries b_hn's r ⊙ …).
+        if (_cell == CellType.Gru)
+        {
+            AddColumnSums(dGx, rows, g, _bIh.Grad.Span);
+            AddColumnSums(dGh, rows, g, _bHh.Grad.Span);
+        }
+        else
+        {
+            Grow(ref _dB, g);
+            Span<float> dB = _dB.AsSpan(0, g);
             dB.Clear();
             AddColumnSums(dGx, rows, g, dB);
             TensorPrimitives.Add(_bIh.Grad.Span, dB, _bIh.Grad.Span);
