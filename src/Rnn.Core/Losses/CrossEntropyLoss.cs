@@ -102,7 +102,7 @@ public static unsafe class CrossEntropyLoss
     private static void RunPart(void* context, int part)
     {
         var job = (RowsJob*)context;
-        RowsJob.Run(job, (int)((long)job->Rows * part / job->Parts), (int)((long)job->Rows * (part + 1) / job->Parts));
+        RowsJob.Run(job, WorkerPool.ShareStart(job->Rows, part, job->Parts), WorkerPool.ShareStart(job->Rows, part + 1, job->Parts));
     }
 
     /// <summary>Rows [n0, n1): each row's weighted nll (0 for ignored rows) and, when wanted, its gradient row.</summary>

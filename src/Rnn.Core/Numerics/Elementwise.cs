@@ -130,7 +130,7 @@ internal static class Elementwise
     {
         var job = (ColumnSumsJob*)context;
         int vectors = job->Cols / 16;
-        ColumnSumsJob.Run(job, (int)((long)vectors * part / job->Parts) * 16, (int)((long)vectors * (part + 1) / job->Parts) * 16);
+        ColumnSumsJob.Run(job, WorkerPool.ShareStart(vectors, part, job->Parts) * 16, WorkerPool.ShareStart(vectors, part + 1, job->Parts) * 16);
     }
 
     private unsafe struct ColumnSumsJob

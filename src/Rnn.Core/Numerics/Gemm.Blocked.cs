@@ -292,15 +292,15 @@ internal static partial class Gemm
         if (job.Parts > 1 && job.SplitN)
         {
             int panels = panelEnd;
-            panelStart = (int)((long)panels * part / job.Parts);
-            panelEnd = (int)((long)panels * (part + 1) / job.Parts);
+            panelStart = WorkerPool.ShareStart(panels, part, job.Parts);
+            panelEnd = WorkerPool.ShareStart(panels, part + 1, job.Parts);
         }
         else if (job.Parts > 1)
         {
             int unit = m >= job.Parts * MR ? MR : MRTail;
             int units = (m + unit - 1) / unit;
-            int r0 = Math.Min(m, unit * (int)((long)units * part / job.Parts));
-            int r1 = Math.Min(m, unit * (int)((long)units * (part + 1) / job.Parts));
+            int r0 = Math.Min(m, unit * WorkerPool.ShareStart(units, part, job.Parts));
+            int r1 = Math.Min(m, unit * WorkerPool.ShareStart(units, part + 1, job.Parts));
             a = job.TransA ? a + r0 : a + (nint)r0 * job.Lda;
             c += (nint)r0 * job.Ldc;
             m = r1 - r0;

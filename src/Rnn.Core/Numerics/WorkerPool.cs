@@ -76,9 +76,9 @@ internal static unsafe class WorkerPool
         s_context = context;
         s_participants = participants;
         Volatile.Write(ref s_done, 0);
-        for (int slot = 0; slot < participants; slot++) s_ends[slot] = (int)((long)parts * (slot + 1) / participants);
+        for (int slot = 0; slot < participants; slot++) s_ends[slot] = ShareStart(parts, slot + 1, participants);
         for (int slot = 0; slot < participants; slot++)
-            Interlocked.Exchange(ref s_claims[slot * Stride], id | (uint)((long)parts * slot / participants));
+            Interlocked.Exchange(ref s_claims[slot * Stride], id | (uint)ShareStart(parts, slot, participants));
         for (int w = 0; w < participants - 1; w++) s_workers[w].Wake();
 
         long start = Stopwatch.GetTimestamp();
@@ -129,6 +129,12 @@ internal static unsafe class WorkerPool
         var job = (ObjectJob*)context;
         job->Body(GCHandle.FromIntPtr(job->State).Target!, part);
     }
+
+    /// <summary>
+    /// Where share <paramref name="part"/> begins when <paramref name="count"/> items are dealt to <paramref name="parts"/>
+    /// contiguous shares of near-equal size (share p is [ShareStart(p), ShareStart(p + 1))).
+    /// </summary>
+    public static int ShareStart(int count, int part, int parts) => (int)((long)count * part / parts);
 
     /// <summary>True while a job is in flight (a job started now by another thread would run inline on its caller).</summary>
     public static bool Busy => Volatile.Read(ref s_busy) != 0;

@@ -108,8 +108,8 @@ public class Adam : Optimizer
         int parts = job->Parts, length = job->Length;
         // Ranges of whole 16-float vectors, so every element goes through the same (vector or scalar) path as unsplit.
         int vectors = length / 16;
-        int start = (int)((long)vectors * part / parts) * 16;
-        int end = part == parts - 1 ? length : (int)((long)vectors * (part + 1) / parts) * 16;
+        int start = WorkerPool.ShareStart(vectors, part, parts) * 16;
+        int end = part == parts - 1 ? length : WorkerPool.ShareStart(vectors, part + 1, parts) * 16;
         AdamJob.Run(job, start, end);
     }
 
