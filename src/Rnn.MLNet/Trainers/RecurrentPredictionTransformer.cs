@@ -405,24 +405,27 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
 
         private readonly SequenceModel _model;
         private readonly DataViewRowCursor _ahead;
+        private readonly ReadAheadRows _rows;
+        private readonly Action<int> _readRow;
         private readonly SequenceFeatures.Reader _reader;
-        private readonly string _column;
         private readonly SequenceBatch _batch = new();
         private readonly bool _isKey;
         private readonly int _stepSize, _outputs;
         private readonly float[] _logits;
         private readonly int[] _lengths = new int[Rows];   // steps per row of the current batch
+        private readonly int[] _offsets = new int[Rows];   // where each row's features start in _values / _tokens
         private float[] _values = new float[256];          // float features: the rows' steps, one after the other
         private int[] _tokens = new int[256];              // key features: the rows' token ids, one after the other
-        private long _first, _count;
+        private int _maxSteps;
 
         public BatchScorer(RecurrentPredictionTransformer owner, DataViewRowCursor ahead, DataViewSchema.Column feature)
         {
             _model = owner._model.Clone();
             _model.Eval();
             _ahead = ahead;
+            _rows = new ReadAheadRows(ahead, feature.Name, Rows);
+            _readRow = ReadRow;
             _reader = owner._features.CreateReader(ahead, feature);
-            _column = feature.Name;
             _isKey = owner._features.IsKey;
             _stepSize = owner._features.IsKey ? 1 : owner._features.StepSize;
             _outputs = owner._model.Options.OutputSize;
@@ -431,53 +434,45 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
 
         public override ReadOnlySpan<float> Logits(long position)
         {
-            if (position < _first || position >= _first + _count) ScoreFrom(position);
-            return _logits.AsSpan((int)(position - _first) * _outputs, _outputs);
+            if (_rows.Cover(position, _readRow)) ScoreBatch();
+            return _logits.AsSpan((int)(position - _rows.First) * _outputs, _outputs);
         }
 
-        private void ScoreFrom(long position)
+        // Row i of the batch, with the second cursor on it: its features after the previous rows'.
+        private void ReadRow(int i)
         {
-            // The second cursor only moves forward: rows the consumer skipped are passed over unread.
-            if (_ahead.Position >= position)
-                throw new InvalidOperationException($"Row {position} of '{_column}' was asked for after row {_ahead.Position}; the scorer reads rows in order.");
-            while (_ahead.Position < position)
+            if (i == 0) _maxSteps = 0;
+            int used = i == 0 ? 0 : _offsets[i - 1] + _lengths[i - 1] * _stepSize;
+            int length;
+            if (_isKey)
             {
-                if (!_ahead.MoveNext())
-                    throw new InvalidOperationException($"The source of '{_column}' gave different rows to two cursors (row {position} is missing from the second); batch scoring needs a repeatable source.");
+                ReadOnlySpan<int> tokens = _reader.ReadTokens(_ahead.Position);
+                length = tokens.Length;
+                if (_tokens.Length < used + length) Array.Resize(ref _tokens, Math.Max(used + length, _tokens.Length * 2));
+                tokens.CopyTo(_tokens.AsSpan(used));
             }
-            _first = position;
-            _count = 0;
-            int used = 0, maxSteps = 0;
-            do
+            else
             {
-                int length;
-                if (_isKey)
-                {
-                    ReadOnlySpan<int> tokens = _reader.ReadTokens(_ahead.Position);
-                    length = tokens.Length;
-                    if (_tokens.Length < used + length) Array.Resize(ref _tokens, Math.Max(used + length, _tokens.Length * 2));
-                    tokens.CopyTo(_tokens.AsSpan(used));
-                }
-                else
-                {
-                    ReadOnlySpan<float> steps = _reader.ReadSteps(_ahead.Position);
-                    if (_values.Length < used + steps.Length) Array.Resize(ref _values, Math.Max(used + steps.Length, _values.Length * 2));
-                    steps.CopyTo(_values.AsSpan(used));
-                    length = steps.Length;
-                }
-                used += length;
-                _lengths[_count++] = length / _stepSize;
-                maxSteps = Math.Max(maxSteps, length / _stepSize);
+                ReadOnlySpan<float> steps = _reader.ReadSteps(_ahead.Position);
+                length = steps.Length;
+                if (_values.Length < used + length) Array.Resize(ref _values, Math.Max(used + length, _values.Length * 2));
+                steps.CopyTo(_values.AsSpan(used));
             }
-            while (_count < Rows && _ahead.MoveNext());
+            _offsets[i] = used;
+            _lengths[i] = length / _stepSize;
+            _maxSteps = Math.Max(_maxSteps, _lengths[i]);
+        }
 
-            int rows = (int)_count, f = _stepSize;
+        // The batch's rows through the network at once (length-bucketed inside: padding is never computed).
+        private void ScoreBatch()
+        {
+            int maxSteps = _maxSteps;
+            int rows = _rows.Count, f = _stepSize;
             if (_isKey) _batch.ResetTokens(rows, maxSteps);
             else _batch.ResetValues(rows, maxSteps, f);
-            int offset = 0;
             for (int b = 0; b < rows; b++)
             {
-                int n = _lengths[b];
+                int n = _lengths[b], offset = _offsets[b];
                 if (_isKey)
                 {
                     Span<int> row = _batch.Tokens.Slice(b * maxSteps, maxSteps);
@@ -491,7 +486,6 @@ public sealed class RecurrentPredictionTransformer : RowToRowTransformerBase
                     row.Slice(n * f).Clear();
                 }
                 _batch.Lengths[b] = n;
-                offset += n * f;
             }
             _batch.Seal();
             _model.Forward(_batch).Span.CopyTo(_logits);

@@ -234,26 +234,20 @@ public abstract class ScoringTransformerBase<TFeature> : RowToRowTransformerBase
             resources.Add(ahead);
             ValueGetter<VBuffer<TFeature>> features = ahead.GetGetter<VBuffer<TFeature>>(_feature);
             var buffers = new VBuffer<TFeature>[batch];
+            var rows = new ReadAheadRows(ahead, _feature.Name, batch);
+            Action<int> readRow = i => features(ref buffers[i]);
             int size = _parent.ScoreSize;
             float[] scores = new float[batch * size];
             float[] row = new float[size];
-            long first = 0, count = 0, copied = -1;
+            long copied = -1;
             return MakeGetters(isActive, () =>
             {
                 long position = input.Position;
                 if (position != copied)
                 {
-                    if (position >= first + count)
-                    {
-                        first = position;
-                        count = 0;
-                        while (count < batch && ahead.MoveNext())
-                            features(ref buffers[count++]);
-                        if (position >= first + count)
-                            throw new InvalidOperationException($"The source of '{_feature.Name}' gave different rows to two cursors; batch scoring needs a repeatable source.");
-                        _parent.ScoreBatch(buffers.AsSpan(0, (int)count), scores.AsSpan(0, (int)count * size));
-                    }
-                    scores.AsSpan((int)(position - first) * size, size).CopyTo(row);
+                    if (rows.Cover(position, readRow))
+                        _parent.ScoreBatch(buffers.AsSpan(0, rows.Count), scores.AsSpan(0, rows.Count * size));
+                    scores.AsSpan((int)(position - rows.First) * size, size).CopyTo(row);
                     copied = position;
                 }
                 return row;

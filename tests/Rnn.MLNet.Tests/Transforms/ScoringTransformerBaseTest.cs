@@ -65,6 +65,38 @@ public sealed class ScoringTransformerBaseTest
     }
 
     [TestMethod]
+    public void Transform_BatchSize_RowsSkippedUnread_ScoresStayOnTheirRows()
+    {
+        // A consumer that reads Score only on some rows (every fifth here) must still get each row's own score: the
+        // read-ahead cursor has to pass over the skipped rows rather than hand their successors' scores out.
+        IDataView data = Blobs(40);
+        CentroidTransformer single = new CentroidTrainer().Fit(data);
+        CentroidTransformer batched = new CentroidTrainer(batchSize: 8).Fit(data);
+        var expected = new List<float>();
+        IDataView all = single.Transform(data);
+        using (var cursor = all.GetRowCursor(all.Schema))
+        {
+            var score = cursor.GetGetter<float>(all.Schema["Score"]);
+            float v = 0;
+            while (cursor.MoveNext()) { score(ref v); expected.Add(v); }
+        }
+
+        IDataView skipping = batched.Transform(data);
+        using var rows = skipping.GetRowCursor(skipping.Schema);
+        var getScore = rows.GetGetter<float>(skipping.Schema["Score"]);
+        float value = 0;
+        int read = 0;
+        while (rows.MoveNext())
+        {
+            if (rows.Position % 5 != 0) continue;
+            getScore(ref value);
+            Assert.AreEqual(expected[(int)rows.Position], value, $"row {rows.Position}");
+            read++;
+        }
+        Assert.AreEqual(8, read);
+    }
+
+    [TestMethod]
     public void Transform_WrongFeatureType_ThrowsNamingColumn()
     {
         CentroidTransformer model = new CentroidTrainer().Fit(Blobs(4));
