@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace Rnn.MLNet;
 
 /// <summary>The recurrent trainers on ML.NET's trainer catalogs.</summary>
@@ -26,7 +28,7 @@ public static class RecurrentCatalogExtensions
     public static RecurrentTrainer Recurrent(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecurrentTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentTrainer(catalog.Context, RecurrentTask.BinaryClassification, options);
+        return new RecurrentTrainer(CatalogContext.Of(catalog), RecurrentTask.BinaryClassification, options);
     }
 
     /// <summary>A recurrent multiclass classifier with default options but the ones given.</summary>
@@ -45,7 +47,7 @@ public static class RecurrentCatalogExtensions
     public static RecurrentTrainer Recurrent(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentTrainer(catalog.Context, RecurrentTask.MulticlassClassification, options);
+        return new RecurrentTrainer(CatalogContext.Of(catalog), RecurrentTask.MulticlassClassification, options);
     }
 
     /// <summary>A recurrent regressor with default options but the ones given.</summary>
@@ -64,7 +66,7 @@ public static class RecurrentCatalogExtensions
     public static RecurrentTrainer Recurrent(this RegressionCatalog.RegressionTrainers catalog, RecurrentTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentTrainer(catalog.Context, RecurrentTask.Regression, options);
+        return new RecurrentTrainer(CatalogContext.Of(catalog), RecurrentTask.Regression, options);
     }
 
     private static RecurrentTrainerOptions Short(string label, string features, RecurrentCellType cell, int hidden, int epochs) => new()

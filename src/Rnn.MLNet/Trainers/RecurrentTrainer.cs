@@ -1,7 +1,10 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using Rnn.Core.Layers;
 using Rnn.Core.Models;
 using Rnn.Core.Training;
-using Rnn.MLNet.Data;
+using Rnn.MLNet.Scoring;
 
 namespace Rnn.MLNet;
 
@@ -21,7 +24,8 @@ public enum RecurrentTask
 /// <summary>
 /// The recurrent trainer behind <c>BinaryClassification.Trainers.Recurrent</c>, <c>MulticlassClassification.Trainers.Recurrent</c>
 /// and <c>Regression.Trainers.Recurrent</c>: an estimator that reads one sequence per row from the feature column, trains
-/// an RNN/LSTM/GRU network on it (see <see cref="RecurrentTrainerOptions"/>) and yields a <see cref="RecurrentPredictionTransformer"/>.
+/// an RNN/LSTM/GRU network on it (see <see cref="RecurrentTrainerOptions"/>) and yields a <see cref="RecurrentPredictionTransformer"/>
+/// made of ML.NET built-ins, so <c>ml.Model.Save</c> and <c>ml.Model.Load</c> handle it like any other transformer.
 /// </summary>
 /// <remarks>
 /// <para>Estimator characteristics: needs training; input: a key vector or a Single vector feature column and a label
@@ -32,13 +36,12 @@ public enum RecurrentTask
 public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer>
 {
     private readonly RecurrentTrainerOptions _options;
-    private readonly MLContext _context;
+    private readonly IHostEnvironment? _environment;
 
-    internal RecurrentTrainer(MLContext context, RecurrentTask task, RecurrentTrainerOptions options)
+    internal RecurrentTrainer(IHostEnvironment? environment, RecurrentTask task, RecurrentTrainerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
-        _context = context;
+        _environment = environment;
         Task = task;
         _options = options.Clone();
         Validate(_options);
@@ -68,7 +71,8 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
             RecurrentTask.MulticlassClassification => labels.ClassCount,
             _ => 1,
         };
-        int seed = _options.Seed ?? _context.NextSeed();
+        var host = CatalogContext.Host(_environment, nameof(RecurrentTrainer));
+        int seed = _options.Seed ?? host.Rand.Next();
         var modelOptions = ModelOptions(_options, features, outputs, seed);
         if (_options.ClassWeights is { } weights && weights.Length != outputs && Task != RecurrentTask.Regression)
             throw new ArgumentException($"ClassWeights has {weights.Length} entries, the task has {outputs} classes.", nameof(input));
@@ -91,24 +95,47 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
             Seed = seed,
             Progress = _options.Progress,
         };
+        _skipped = 0;
         if (_options.CacheData)
         {
             var data = ReadChunks(input, features, featureColumn, labelColumn, labels, int.MaxValue).FirstOrDefault()
-                ?? throw new ArgumentException($"The training data has no rows (feature column '{_options.FeatureColumnName}', label column '{_options.LabelColumnName}').", nameof(input));
+                ?? throw new ArgumentException($"The training data has no usable rows (feature column '{_options.FeatureColumnName}', label column '{_options.LabelColumnName}'; {_skipped} rows skipped for a missing label or an empty sequence).", nameof(input));
             LastTrainingResult = SequenceTrainer.Fit(model, data, trainerOptions);
         }
         else
         {
             int chunk = SequenceTrainer.StreamingChunkSize(_options.BatchSize);
+            var ml = new MLContext(seed);
             LastTrainingResult = SequenceTrainer.FitStreaming(model, epoch =>
             {
                 // Each epoch reads the view again through a bounded shuffle pool (a fresh order per epoch).
-                var shuffled = _context.Data.ShuffleRows(input, seed: unchecked(seed + epoch), shufflePoolSize: chunk);
+                _skipped = 0;
+                var shuffled = ml.Data.ShuffleRows(input, seed: unchecked(seed + epoch), shufflePoolSize: chunk);
                 return ReadChunks(shuffled, features, shuffled.Schema[_options.FeatureColumnName], shuffled.Schema[_options.LabelColumnName], labels, chunk);
             }, trainerOptions);
         }
-        return new RecurrentPredictionTransformer(Task, features, model, labels.KeyValues);
+        if (_skipped > 0)
+            CatalogContext.Info(host, $"RecurrentTrainer: skipped {_skipped} training rows with a missing label or an empty sequence.");
+        LastSkippedRows = _skipped;
+        var recurrent = new RecurrentModel(Task, features, model, labels.Names, LastTrainingResult, _skipped);
+        return Create(recurrent, input);
     }
+
+    /// <summary>
+    /// The transformer of a fitted model: the chain of ML.NET built-ins that carries and scores it, fitted on
+    /// <paramref name="input"/> (for its schema: none of them reads a row to fit).
+    /// </summary>
+    internal static RecurrentPredictionTransformer Create(RecurrentModel model, IDataView input)
+    {
+        string payload = model.ToPayload();
+        var estimator = ScoringChain.Create(new MLContext(), model.Task, model.UsesTokens, model.FeatureColumnName, payload, model.LabelNames);
+        return new RecurrentPredictionTransformer(model, payload, estimator.Fit(input));
+    }
+
+    /// <summary>Rows skipped in the last <see cref="Fit"/> for a missing label or an empty sequence.</summary>
+    public long LastSkippedRows { get; private set; }
+
+    private long _skipped;
 
     /// <summary>Reads the rows of <paramref name="input"/> as datasets of at most <paramref name="chunkSize"/> examples.</summary>
     private IEnumerable<SequenceDataset> ReadChunks(IDataView input, SequenceFeatures features, DataViewSchema.Column featureColumn,
@@ -119,17 +146,27 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         var classTargets = new List<int>();
         var valueTargets = new List<float>();
         using var cursor = input.GetRowCursor([featureColumn, labelColumn]);
-        var reader = features.CreateReader(cursor, featureColumn);
+        var reader = new SequenceFeatures.RowReader(features, cursor, featureColumn);
         var labelGetter = labels.Bind(cursor);
         while (true)
         {
             bool more = cursor.MoveNext();
             if (more)
             {
-                if (features.IsKey) tokens.Add(reader.ReadTokens(cursor.Position).ToArray());
-                else values.Add(reader.ReadSteps(cursor.Position).ToArray());
-                if (Task == RecurrentTask.Regression) valueTargets.Add(labelGetter.ReadValue(cursor.Position));
-                else classTargets.Add(labelGetter.ReadClass(cursor.Position));
+                long row = cursor.Position;
+                float value = 0;
+                int label = 0;
+                if (Task == RecurrentTask.Regression) value = labelGetter.ReadValue(row);
+                else label = labelGetter.ReadClass(row);
+                if (float.IsNaN(value) || label < 0 || reader.RawLength() == 0)
+                {
+                    _skipped++; // ML.NET's trainers skip rows with a missing label; an empty sequence has nothing to learn from
+                    continue;
+                }
+                if (features.IsKey) tokens.Add(reader.Tokens(row).ToArray());
+                else values.Add(reader.Steps(row).ToArray());
+                if (Task == RecurrentTask.Regression) valueTargets.Add(value);
+                else classTargets.Add(label);
             }
             int count = features.IsKey ? tokens.Count : values.Count;
             if (count > 0 && (!more || count == chunkSize))
@@ -150,20 +187,21 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        if (!inputSchema.TryFindColumn(_options.FeatureColumnName, out var feature))
+        var feature = inputSchema.FirstOrDefault(c => c.Name == _options.FeatureColumnName);
+        if (feature.Name is null)
             throw new ArgumentException($"Feature column '{_options.FeatureColumnName}' not found in the input schema.", nameof(inputSchema));
-        bool keyVector = feature.IsVector && feature.IsKey;
-        bool floatVector = feature.IsVector && !feature.IsKey && feature.ItemType.RawType == typeof(float);
+        bool keyVector = feature.Kind != SchemaShape.Column.VectorKind.Scalar && feature.IsKey;
+        bool floatVector = feature.Kind != SchemaShape.Column.VectorKind.Scalar && !feature.IsKey && feature.ItemType.RawType == typeof(float);
         if (!keyVector && !floatVector)
             throw new ArgumentException($"Feature column '{_options.FeatureColumnName}' is {feature}; the recurrent trainers need a vector of keys or a vector of Single.", nameof(inputSchema));
-        if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
+        var label = inputSchema.FirstOrDefault(c => c.Name == _options.LabelColumnName);
+        if (label.Name is null)
             throw new ArgumentException($"Label column '{_options.LabelColumnName}' not found in the input schema.", nameof(inputSchema));
         if (Task == RecurrentTask.MulticlassClassification && !label.IsKey)
             throw new ArgumentException($"Label column '{_options.LabelColumnName}' is {label}, expected a key (use Transforms.Conversion.MapValueToKey on the label).", nameof(inputSchema));
-        var columns = inputSchema.ToList();
-        columns.RemoveAll(c => RecurrentPredictionTransformer.OutputNames(Task).Contains(c.Name));
-        columns.AddRange(RecurrentPredictionTransformer.OutputShape(Task, Task == RecurrentTask.MulticlassClassification ? KeyValuesOnly(label) : null));
-        return new SchemaShape(columns);
+        // The shape of the same chain of built-ins the fitted transformer is made of.
+        string[]? names = Task == RecurrentTask.MulticlassClassification ? ["1", "2"] : null;
+        return ScoringChain.Create(new MLContext(), Task, keyVector, _options.FeatureColumnName, "", names).GetOutputSchema(inputSchema);
     }
 
     private void PrepareEmbedding(SequenceModel model, DataViewSchema.Column featureColumn)
@@ -171,10 +209,10 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         var embedding = model.Embedding!.Weight;
         if (_options.PretrainedEmbeddingsPath is { } path)
         {
-            if (!featureColumn.HasKeyValues(TextDataViewType.Instance))
+            if (featureColumn.Annotations.Schema.GetColumnOrNull(TrainingLabelReader.KeyValuesKind)?.Type is not VectorDataViewType { ItemType: TextDataViewType })
                 throw new ArgumentException($"Feature column '{featureColumn.Name}' has no text key values, so pretrained word vectors cannot be aligned to it (MapValueToKey on text keeps them).");
             VBuffer<ReadOnlyMemory<char>> keyValues = default;
-            featureColumn.GetKeyValues(ref keyValues);
+            featureColumn.Annotations.GetValue(TrainingLabelReader.KeyValuesKind, ref keyValues);
             var vocabulary = keyValues.DenseValues().Select(v => v.ToString()).ToArray();
             // Key k (1..Count) is embedding row k; row 0 is the missing key.
             int found = WordVectors.LoadInto(path, vocabulary, embedding.Value, rowOffset: 1);
@@ -186,9 +224,6 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         }
         embedding.RequiresGrad = !_options.FreezeEmbeddings;
     }
-
-    private static SchemaShape? KeyValuesOnly(SchemaShape.Column label) =>
-        label.Annotations.TryFindColumn(AnnotationUtils.Kinds.KeyValues, out var values) ? new SchemaShape([values]) : null;
 
     internal static SequenceModelOptions ModelOptions(RecurrentTrainerOptions o, SequenceFeatures features, int outputs, int seed) => new()
     {

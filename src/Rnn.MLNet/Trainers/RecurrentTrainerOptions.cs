@@ -164,7 +164,7 @@ public sealed class RecurrentTrainerOptions
     /// </summary>
     public bool CacheData { get; set; } = true;
 
-    /// <summary>Seed of initialisation, shuffling and dropout; null takes the next seed of the <see cref="MLContext"/>. Default null.</summary>
+    /// <summary>Seed of initialisation, shuffling and dropout; null takes the next seed of the MLContext (so <c>new MLContext(seed: 1)</c> makes training repeatable). Default null.</summary>
     public int? Seed { get; set; }
 
     /// <summary>Called after every batch and at the end of every epoch. Default null.</summary>

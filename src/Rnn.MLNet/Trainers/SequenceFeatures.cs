@@ -1,4 +1,5 @@
-using Rnn.MLNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Rnn.MLNet;
 
@@ -7,10 +8,15 @@ namespace Rnn.MLNet;
 /// T steps × F features. Saved with the model so prediction reads exactly what training read.
 /// </summary>
 /// <remarks>
-/// Keys k in 1..Count become token ids k; key 0 (missing) becomes id 0, which has an embedding row of its
-/// own. A key row with no tokens is read as one missing token. At most <see cref="MaximumLength"/> steps (the
-/// first ones) are kept when it is positive.
+/// Keys k in 1..Count become token ids k; key 0 (missing) becomes id 0, whose embedding row is zero. At prediction a
+/// key row with no tokens is read as one missing token (training skips such rows). At most <see cref="MaximumLength"/>
+/// steps (the first ones) are kept when it is positive.
 /// </remarks>
+/// <param name="ColumnName">The feature column.</param>
+/// <param name="IsKey">Key vector (true) or Single vector (false).</param>
+/// <param name="KeyCount">Keys of the column's type (key features).</param>
+/// <param name="StepSize">Features per step F (float features; 1 for keys).</param>
+/// <param name="MaximumLength">Steps kept per sequence, 0 for all.</param>
 internal sealed record SequenceFeatures(string ColumnName, bool IsKey, int KeyCount, int StepSize, int MaximumLength)
 {
     /// <summary>Vocabulary size of the embedding: every key plus the missing id 0.</summary>
@@ -23,9 +29,9 @@ internal sealed record SequenceFeatures(string ColumnName, bool IsKey, int KeyCo
         if (column.Type is VectorDataViewType { ItemType: KeyDataViewType key })
         {
             if (key.RawType != typeof(uint))
-                throw new ArgumentException($"Feature column '{columnName}' holds keys of type {key.RawType.Name}; the recurrent trainers read UInt32 keys (from MapValueToKey).", nameof(columnName));
-            if (key.Count > int.MaxValue - 1)
-                throw new ArgumentException($"Feature column '{columnName}' has {key.Count} keys, more than an embedding can hold.", nameof(columnName));
+                throw new ArgumentException($"Feature column '{columnName}' holds keys of type {key.RawType.Name}; the recurrent trainers read UInt32 keys (from MapValueToKey).", nameof(schema));
+            if (key.Count == 0 || key.Count > int.MaxValue - 1)
+                throw new ArgumentException($"Feature column '{columnName}' has {key.Count} keys; an embedding needs a known key count (MapValueToKey gives one).", nameof(schema));
             return new SequenceFeatures(columnName, true, (int)key.Count, 1, maximumLength);
         }
         if (column.Type is VectorDataViewType { ItemType: NumberDataViewType number } && number.RawType == typeof(float))
@@ -34,9 +40,12 @@ internal sealed record SequenceFeatures(string ColumnName, bool IsKey, int KeyCo
                 throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "StepSize must be positive.");
             return new SequenceFeatures(columnName, false, 0, stepSize, maximumLength);
         }
+        string hint = column.Type is TextDataViewType
+            ? " It holds text: tokenize it (Transforms.Text.TokenizeIntoWords) and map the tokens to keys (Transforms.Conversion.MapValueToKey) first."
+            : "";
         throw new ArgumentException(
-            $"Feature column '{columnName}' has type {column.Type}; the recurrent trainers need a vector of keys (token ids, e.g. from MapValueToKey) or a vector of Single (T steps × StepSize features).",
-            nameof(columnName));
+            $"Feature column '{columnName}' has type {column.Type}; the recurrent trainers need a vector of keys (token ids, e.g. from MapValueToKey) or a vector of Single (T steps × StepSize features).{hint}",
+            nameof(schema));
     }
 
     /// <summary>Checks that <paramref name="schema"/> offers the feature column with the trained type.</summary>
@@ -52,90 +61,110 @@ internal sealed record SequenceFeatures(string ColumnName, bool IsKey, int KeyCo
         return column;
     }
 
-    /// <summary>Makes a reader of one row's sequence; buffers are owned by the reader and reused.</summary>
-    public Reader CreateReader(DataViewRow row, DataViewSchema.Column column) => new(this, row, column);
-
     internal static DataViewSchema.Column FindColumn(DataViewSchema schema, string name, string role)
     {
         ArgumentNullException.ThrowIfNull(schema);
         return schema.GetColumnOrNull(name) ?? throw new ArgumentException(
-            $"{char.ToUpperInvariant(role[0])}{role[1..]} column '{name}' not found in the input schema (columns: {string.Join(", ", schema.Select(c => c.Name))}).",
+            $"{char.ToUpperInvariant(role[0])}{role[1..]} column '{name}' not found in the input schema (columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}).",
             nameof(schema));
     }
 
-    /// <summary>Reads one row's sequence into token ids or float steps.</summary>
-    internal sealed class Reader
+    /// <summary>Reads sequences into token ids or float steps; buffers are owned by the reader and reused.</summary>
+    internal sealed class Reader(SequenceFeatures spec)
     {
-        private readonly SequenceFeatures _spec;
-        private readonly ValueGetter<VBuffer<uint>>? _keys;
-        private readonly ValueGetter<VBuffer<float>>? _values;
-        private VBuffer<uint> _keyBuffer;
-        private VBuffer<float> _valueBuffer;
         private int[] _tokens = new int[16];
         private float[] _steps = new float[16];
 
-        public Reader(SequenceFeatures spec, DataViewRow row, DataViewSchema.Column column)
+        /// <summary>Token ids [T] of one row's keys (at least one: an empty row reads as one missing token).</summary>
+        public ReadOnlySpan<int> ReadTokens(in VBuffer<uint> keys, long row = -1)
         {
-            _spec = spec;
-            if (spec.IsKey) _keys = row.GetGetter<VBuffer<uint>>(column);
-            else _values = row.GetGetter<VBuffer<float>>(column);
-        }
-
-        /// <summary>Token ids of the current row [T] (key features).</summary>
-        public ReadOnlySpan<int> ReadTokens(long position)
-        {
-            _keys!(ref _keyBuffer);
-            int length = _keyBuffer.Length;
+            int length = keys.Length;
             if (length == 0)
             {
                 _tokens[0] = 0;
                 return _tokens.AsSpan(0, 1);
             }
-            if (_spec.MaximumLength > 0) length = Math.Min(length, _spec.MaximumLength);
+            if (spec.MaximumLength > 0) length = Math.Min(length, spec.MaximumLength);
             if (_tokens.Length < length) _tokens = new int[Math.Max(length, _tokens.Length * 2)];
             Span<int> tokens = _tokens.AsSpan(0, length);
             tokens.Clear();
-            ReadOnlySpan<uint> values = _keyBuffer.GetValues();
-            ReadOnlySpan<int> indices = _keyBuffer.GetIndices();
+            ReadOnlySpan<uint> values = keys.GetValues();
+            ReadOnlySpan<int> indices = keys.GetIndices();
             for (int i = 0; i < values.Length; i++)
             {
-                int slot = _keyBuffer.IsDense ? i : indices[i];
+                int slot = keys.IsDense ? i : indices[i];
                 if (slot >= length) break;
                 uint key = values[i];
-                if (key > _spec.KeyCount)
-                    throw new InvalidDataException($"Row {position}: key {key} in column '{_spec.ColumnName}' is outside 0..{_spec.KeyCount}.");
+                if (key > spec.KeyCount)
+                    throw new InvalidDataException($"{RowText(row)}key {key} in feature column '{spec.ColumnName}' is outside 0..{spec.KeyCount}.");
                 tokens[slot] = (int)key;
             }
             return tokens;
         }
 
-        /// <summary>Float steps of the current row [T, F] flattened (float features).</summary>
-        public ReadOnlySpan<float> ReadSteps(long position)
+        /// <summary>Float steps [T, F] flattened of one row.</summary>
+        public ReadOnlySpan<float> ReadSteps(in VBuffer<float> buffer, long row = -1)
         {
-            _values!(ref _valueBuffer);
-            int length = _valueBuffer.Length, f = _spec.StepSize;
+            int length = buffer.Length, f = spec.StepSize;
             if (length == 0)
-                throw new InvalidDataException($"Row {position}: column '{_spec.ColumnName}' is empty; a sequence needs at least one step.");
+                throw new InvalidDataException($"{RowText(row)}feature column '{spec.ColumnName}' is empty; a sequence needs at least one step.");
             if (length % f != 0)
-                throw new InvalidDataException($"Row {position}: column '{_spec.ColumnName}' has {length} values, not a multiple of StepSize = {f}.");
-            if (_spec.MaximumLength > 0) length = Math.Min(length, _spec.MaximumLength * f);
+                throw new InvalidDataException($"{RowText(row)}feature column '{spec.ColumnName}' has {length} values, not a multiple of StepSize = {f}.");
+            if (spec.MaximumLength > 0) length = Math.Min(length, spec.MaximumLength * f);
             if (_steps.Length < length) _steps = new float[Math.Max(length, _steps.Length * 2)];
             Span<float> steps = _steps.AsSpan(0, length);
-            if (_valueBuffer.IsDense)
+            if (buffer.IsDense)
             {
-                _valueBuffer.GetValues()[..length].CopyTo(steps);
+                buffer.GetValues()[..length].CopyTo(steps);
             }
             else
             {
                 steps.Clear();
-                ReadOnlySpan<float> values = _valueBuffer.GetValues();
-                ReadOnlySpan<int> indices = _valueBuffer.GetIndices();
+                ReadOnlySpan<float> values = buffer.GetValues();
+                ReadOnlySpan<int> indices = buffer.GetIndices();
                 for (int i = 0; i < values.Length && indices[i] < length; i++) steps[indices[i]] = values[i];
             }
             foreach (float v in steps)
                 if (!float.IsFinite(v))
-                    throw new InvalidDataException($"Row {position}: column '{_spec.ColumnName}' holds a non-finite value ({v}).");
+                    throw new InvalidDataException($"{RowText(row)}feature column '{spec.ColumnName}' holds a non-finite value ({v}).");
             return steps;
         }
+
+        private static string RowText(long row) => row >= 0 ? $"Row {row}: " : "";
+    }
+
+    /// <summary>A reader bound to a cursor's feature getter.</summary>
+    internal sealed class RowReader
+    {
+        private readonly ValueGetter<VBuffer<uint>>? _keys;
+        private readonly ValueGetter<VBuffer<float>>? _values;
+        private readonly Reader _reader;
+        private VBuffer<uint> _keyBuffer;
+        private VBuffer<float> _valueBuffer;
+
+        public RowReader(SequenceFeatures spec, DataViewRow row, DataViewSchema.Column column)
+        {
+            _reader = new Reader(spec);
+            if (spec.IsKey) _keys = row.GetGetter<VBuffer<uint>>(column);
+            else _values = row.GetGetter<VBuffer<float>>(column);
+        }
+
+        /// <summary>Steps in the current row's raw vector (before the length limit): 0 for an empty row.</summary>
+        public int RawLength()
+        {
+            if (_keys is not null)
+            {
+                _keys(ref _keyBuffer);
+                return _keyBuffer.Length;
+            }
+            _values!(ref _valueBuffer);
+            return _valueBuffer.Length;
+        }
+
+        /// <summary>The current row's tokens; call <see cref="RawLength"/> first.</summary>
+        public ReadOnlySpan<int> Tokens(long row) => _reader.ReadTokens(_keyBuffer, row);
+
+        /// <summary>The current row's steps; call <see cref="RawLength"/> first.</summary>
+        public ReadOnlySpan<float> Steps(long row) => _reader.ReadSteps(_valueBuffer, row);
     }
 }

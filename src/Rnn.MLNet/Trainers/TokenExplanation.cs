@@ -1,4 +1,8 @@
-using Rnn.MLNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Rnn.Core.Layers;
+using Rnn.Core.Models;
+using Rnn.MLNet.Persistence;
 
 namespace Rnn.MLNet;
 
@@ -42,6 +46,94 @@ public sealed class TokenExplanation
 
     /// <summary>Tokens by decreasing absolute contribution.</summary>
     public IEnumerable<TokenContribution> Ranked => Tokens.OrderByDescending(t => Math.Abs(t.Contribution));
+
+    /// <summary>Explains the first row of <paramref name="data"/> by occlusion.</summary>
+    internal static TokenExplanation Explain(RecurrentModel model, IDataView data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var features = model.Features;
+        var column = features.Check(data.Schema);
+        string[]? names = features.IsKey ? TrainingLabelReader.KeyValueNames(column, features.KeyCount) : null;
+        int[] tokens;
+        float[] steps;
+        using (var cursor = data.GetRowCursor([column]))
+        {
+            if (!cursor.MoveNext()) throw new ArgumentException("There is no row to explain.", nameof(data));
+            var reader = new SequenceFeatures.RowReader(features, cursor, column);
+            reader.RawLength();
+            tokens = features.IsKey ? reader.Tokens(0).ToArray() : [];
+            steps = features.IsKey ? [] : reader.Steps(0).ToArray();
+        }
+        var network = model.Network.Clone();
+        network.Eval();
+        var batch = new SequenceBatch();
+        var logits = new float[network.Options.OutputSize];
+        int f = features.StepSize;
+        int length = features.IsKey ? tokens.Length : steps.Length / f;
+        int? explainedClass = null;
+
+        float Score()
+        {
+            if (features.IsKey)
+            {
+                batch.ResetTokens(1, tokens.Length);
+                tokens.CopyTo(batch.Tokens);
+            }
+            else
+            {
+                batch.ResetValues(1, length, f);
+                steps.CopyTo(batch.Values);
+            }
+            batch.Seal();
+            network.Forward(batch).Span.CopyTo(logits);
+            switch (model.Task)
+            {
+                case RecurrentTask.BinaryClassification:
+                    return logits[1] - logits[0];
+                case RecurrentTask.MulticlassClassification:
+                    if (explainedClass is null)
+                    {
+                        int arg = 0;
+                        for (int c = 1; c < logits.Length; c++) if (logits[c] > logits[arg]) arg = c;
+                        explainedClass = arg;
+                    }
+                    var logProbabilities = new float[logits.Length];
+                    Activations.LogSoftmax(logits, logits.Length, logProbabilities);
+                    return logProbabilities[explainedClass.Value];
+                default:
+                    return logits[0];
+            }
+        }
+
+        float full = Score();
+        var contributions = new TokenContribution[length];
+        for (int t = 0; t < length; t++)
+        {
+            int savedToken = 0;
+            float[] savedStep = [];
+            if (features.IsKey)
+            {
+                savedToken = tokens[t];
+                tokens[t] = 0;
+            }
+            else
+            {
+                savedStep = steps.AsSpan(t * f, f).ToArray();
+                steps.AsSpan(t * f, f).Clear();
+            }
+            float occluded = Score();
+            if (features.IsKey) tokens[t] = savedToken;
+            else savedStep.CopyTo(steps.AsSpan(t * f));
+            string text = !features.IsKey ? $"step {t}"
+                : tokens[t] == 0 ? "<missing>"
+                : names is not null && tokens[t] - 1 < names.Length ? names[tokens[t] - 1] : $"key {tokens[t]}";
+            contributions[t] = new TokenContribution(t, text, full - occluded);
+        }
+        if (features.IsKey) Array.Clear(tokens);
+        else Array.Clear(steps);
+        float baseline = Score();
+        return new TokenExplanation(full, baseline, contributions, explainedClass);
+    }
 }
 
 /// <summary>Explanations of recurrent predictions on <see cref="ModelOperationsCatalog"/>.</summary>
@@ -58,26 +150,14 @@ public static class TokenExplanationExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(example);
-        var steps = Flatten(model).ToList();
-        int last = steps.FindLastIndex(t => t is RecurrentPredictionTransformer);
+        var steps = model is IEnumerable<ITransformer> chain ? chain.ToList() : [model];
+        int last = steps.FindLastIndex(t => t is RecurrentPredictionTransformer
+            || PayloadCarrier.FindPayloads(t).Any(p => RecurrentModel.PayloadKind(p) == Scoring.PredictorSettings.Kind));
         if (last < 0) throw new ArgumentException("The model has no recurrent scoring step (a transformer from a Recurrent trainer) to explain.", nameof(model));
-        var scorer = (RecurrentPredictionTransformer)steps[last];
+        var recurrent = RecurrentModel.FromTransformer(steps[last]);
 
-        IDataView data = catalog.Context.Data.LoadFromEnumerable([example]);
+        IDataView data = new MLContext().Data.LoadFromEnumerable([example]);
         for (int i = 0; i < last; i++) data = steps[i].Transform(data);
-        return scorer.Explain(data);
-    }
-
-    private static IEnumerable<ITransformer> Flatten(ITransformer model)
-    {
-        if (model is IEnumerable<ITransformer> chain)
-        {
-            foreach (var t in chain)
-                foreach (var inner in Flatten(t)) yield return inner;
-        }
-        else
-        {
-            yield return model;
-        }
+        return TokenExplanation.Explain(recurrent, data);
     }
 }

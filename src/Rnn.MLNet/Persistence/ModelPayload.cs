@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Rnn.Core;
+using Rnn.Core.Serialization;
+
+namespace Rnn.MLNet.Persistence;
+
+/// <summary>
+/// What RnnMl puts inside ML.NET's model zip for one fitted component: a self-describing safetensors file.
+/// </summary>
+/// <remarks>
+/// <code>
+/// // Format (version 1; docs/model-format.md):
+/// //   a safetensors file, float32 little-endian tensors named as PyTorch's state_dict (rnn.weight_ih_l0, fc.weight, ...);
+/// //   __metadata__: { "format": "rnnml", "kind": "&lt;kind&gt;", "version": "&lt;int&gt;", "settings": "&lt;JSON of the kind's settings&gt;" }
+/// //   carried in the zip as the base64 text of those bytes, the one value of a ValueMapping (PayloadCarrier).
+/// </code>
+/// Reading trusts nothing: a foreign, damaged or newer payload is an <see cref="InvalidDataException"/> naming the problem.
+/// </remarks>
+internal sealed class ModelPayload
+{
+    public const string Format = "rnnml";
+
+    /// <summary>JSON settings: camelCase, enums as names, bounded depth.</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+        MaxDepth = 16,
+    };
+
+    public ModelPayload(string kind, int version, string settings, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        Kind = kind;
+        Version = version;
+        Settings = settings;
+        Tensors = tensors;
+    }
+
+    /// <summary>What the payload describes ("recurrent-predictor", "recurrent-forecaster", ...).</summary>
+    public string Kind { get; }
+
+    /// <summary>The kind's format version.</summary>
+    public int Version { get; }
+
+    /// <summary>The kind's settings as JSON.</summary>
+    public string Settings { get; }
+
+    /// <summary>The tensors by name.</summary>
+    public IReadOnlyDictionary<string, Tensor> Tensors { get; }
+
+    /// <summary>The settings deserialised, or an error naming the kind.</summary>
+    public T ReadSettings<T>() where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(Settings, Json) ?? throw Invalid($"the {Kind} settings are empty");
+        }
+        catch (JsonException e)
+        {
+            throw Invalid($"the {Kind} settings are not valid JSON ({e.Message})");
+        }
+    }
+
+    /// <summary>The payload for <paramref name="settings"/> and <paramref name="tensors"/>, as the base64 text stored in the zip.</summary>
+    public static string Write<T>(string kind, int version, T settings, IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["kind"] = kind,
+            ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["settings"] = JsonSerializer.Serialize(settings, Json),
+        };
+        using var stream = new MemoryStream();
+        SafeTensors.Save(stream, tensors, metadata);
+        return Convert.ToBase64String(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    /// <summary>Reads a payload from its base64 text, checking format, kind and version.</summary>
+    /// <param name="text">The base64 text.</param>
+    /// <param name="expectedKind">The kind the caller can use; another kind is an error.</param>
+    /// <param name="maxVersion">The newest version of that kind this build reads.</param>
+    /// <exception cref="InvalidDataException">Not an RnnMl payload, another kind, a newer version, or damaged.</exception>
+    public static ModelPayload Read(ReadOnlySpan<char> text, string? expectedKind, int maxVersion)
+    {
+        if (text.IsEmpty) throw Invalid("the model payload is empty");
+        byte[] bytes = new byte[text.Length / 4 * 3 + 3];
+        if (!Convert.TryFromBase64Chars(text, bytes, out int length))
+            throw Invalid("the model payload is not base64 text");
+        IReadOnlyDictionary<string, Tensor> tensors;
+        IReadOnlyDictionary<string, string> metadata;
+        using (var stream = new MemoryStream(bytes, 0, length, writable: false))
+            tensors = SafeTensors.Load(stream, out metadata, "RnnMl model payload");
+        if (!metadata.TryGetValue("format", out string? format) || format != Format)
+            throw Invalid("the payload is a safetensors file but not one RnnMl wrote (no \"format\": \"rnnml\" metadata)");
+        if (!metadata.TryGetValue("kind", out string? kind) || string.IsNullOrEmpty(kind))
+            throw Invalid("the payload names no kind");
+        if (expectedKind is not null && kind != expectedKind)
+            throw Invalid($"the payload holds a {kind}, expected a {expectedKind}");
+        if (!metadata.TryGetValue("version", out string? versionText)
+            || !int.TryParse(versionText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int version)
+            || version < 1)
+            throw Invalid($"the {kind} payload has no valid version");
+        if (version > maxVersion)
+            throw Invalid($"the {kind} payload has format version {version}; this RnnMl reads versions up to {maxVersion} (update the RnnMl package)");
+        if (!metadata.TryGetValue("settings", out string? settings))
+            throw Invalid($"the {kind} payload has no settings");
+        return new ModelPayload(kind, version, settings, tensors);
+    }
+
+    /// <summary>Copies the payload's tensors into <paramref name="parameters"/>, checking names, shapes and values.</summary>
+    public void CopyInto(ParameterCollection parameters)
+    {
+        foreach (var (name, parameter) in parameters)
+        {
+            if (!Tensors.TryGetValue(name, out Tensor? tensor))
+                throw Invalid($"the {Kind} payload lacks parameter '{name}'");
+            if (!tensor.SameShape(parameter.Value))
+                throw Invalid($"parameter '{name}' has shape {tensor.ShapeString} in the {Kind} payload, the network needs {parameter.Value.ShapeString}");
+            foreach (float v in tensor.Span)
+                if (!float.IsFinite(v)) throw Invalid($"parameter '{name}' of the {Kind} payload holds a non-finite value");
+        }
+        var extra = Tensors.Keys.Where(k => !parameters.Keys.Contains(k)).ToList();
+        if (extra.Count > 0) throw Invalid($"the {Kind} payload holds unexpected tensors: {string.Join(", ", extra)}");
+        foreach (var (name, parameter) in parameters) parameter.Value.CopyFrom(Tensors[name]);
+    }
+
+    public static InvalidDataException Invalid(string problem) => new($"RnnMl model payload: {problem}.");
+}
