@@ -5,7 +5,8 @@
 //        [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--splits N] [--short] [--out DIR]
 //   --splits N   repeat with N random 80/20 splits (seeds 1..N) and print the mean metrics
 //   --short      use the short overload's defaults: Recurrent(labelColumnName, featureColumnName)
-//   --baseline   the reference instead: bag-of-words (unigram + bigram) logistic regression on the same tokens
+//   --baseline   also run ML.NET's own text pipelines on the same splits: FeaturizeText + SdcaLogisticRegression and
+//                FeaturizeText + AveragedPerceptron (what an ML.NET user already has), printed beside the recurrent model
 //   --validation F  hold out F of the training part for early stopping (best epoch restored)
 //   --embeddings PATH  initialise the embedding from GloVe/word2vec text vectors (--embedding must match their width);
 //                      --freeze keeps them fixed
@@ -16,8 +17,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Rnn.Core.Training;
 using Rnn.Examples.Common;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -31,6 +33,7 @@ Console.WriteLine($"training on {arguments.DataName} ({arguments.Describe()})");
 
 ITransformer model = null!;
 var runs = new List<(double Accuracy, double Auc, double F1, double Seconds)>();
+var baselines = new Dictionary<string, List<(double Accuracy, double Auc, double F1, double Seconds)>>();
 for (int run = 0; run < arguments.Splits; run++)
 {
     var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1 + run);
@@ -52,11 +55,24 @@ for (int run = 0; run < arguments.Splits; run++)
     BinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
     runs.Add((m.Accuracy, m.AreaUnderRocCurve, m.F1Score, seconds));
     Console.WriteLine($"split {run + 1}: Accuracy: {m.Accuracy:F3}  AUC: {m.AreaUnderRocCurve:F3}  F1: {m.F1Score:F3}  (test rows: {m.ConfusionMatrix.Counts.Sum(r => r.Sum())}, training {seconds:F1}s)");
+    if (arguments.Baseline)
+    {
+        foreach (var (name, baseline) in MlNetBaselines(ml))
+        {
+            var baselineClock = Stopwatch.StartNew();
+            ITransformer fitted = baseline.Fit(split.TrainSet);
+            double baselineSeconds = baselineClock.Elapsed.TotalSeconds;
+            BinaryClassificationMetrics b = ml.BinaryClassification.EvaluateNonCalibrated(fitted.Transform(split.TestSet));
+            (baselines.TryGetValue(name, out var list) ? list : baselines[name] = []).Add((b.Accuracy, b.AreaUnderRocCurve, b.F1Score, baselineSeconds));
+            Console.WriteLine($"         {name}: Accuracy: {b.Accuracy:F3}  AUC: {b.AreaUnderRocCurve:F3}  F1: {b.F1Score:F3}  (training {baselineSeconds:F1}s)");
+        }
+    }
 }
-if (runs.Count > 1)
+if (runs.Count > 1 || baselines.Count > 0)
 {
-    Console.WriteLine($"mean over {runs.Count} splits: Accuracy: {runs.Average(r => r.Accuracy):F3}  AUC: {runs.Average(r => r.Auc):F3}  " +
-        $"F1: {runs.Average(r => r.F1):F3}  training {runs.Average(r => r.Seconds):F1}s");
+    Console.WriteLine($"mean over {runs.Count} splits (± standard deviation of accuracy):");
+    PrintMean("RnnMl recurrent", runs);
+    foreach (var (name, list) in baselines) PrintMean(name, list);
 }
 
 string zip = Path.Combine(arguments.OutDir, "sentiment.zip");
@@ -69,7 +85,7 @@ foreach (string text in new[] { "the soup was delicious and we loved it", "our w
     ReviewPrediction p = engine.Predict(new Review { Text = text });
     Console.WriteLine($"{(p.PredictedLabel ? "positive" : "negative"),-8} {p.Probability:F3}  {text}");
 }
-if (arguments.Explain is { } sentence && !arguments.Baseline)
+if (arguments.Explain is { } sentence)
 {
     TokenExplanation explanation = ml.Model.ExplainTokens(loaded, new Review { Text = sentence });
     Console.WriteLine($"explain \"{sentence}\": score {explanation.Score:F3} (all tokens occluded: {explanation.BaselineScore:F3})");
@@ -78,13 +94,26 @@ if (arguments.Explain is { } sentence && !arguments.Baseline)
 }
 return 0;
 
+static void PrintMean(string name, List<(double Accuracy, double Auc, double F1, double Seconds)> runs)
+{
+    double mean = runs.Average(r => r.Accuracy);
+    double sd = Math.Sqrt(runs.Sum(r => (r.Accuracy - mean) * (r.Accuracy - mean)) / Math.Max(1, runs.Count - 1));
+    Console.WriteLine($"  {name,-46} Accuracy: {mean:F3} ± {sd:F3}  AUC: {runs.Average(r => r.Auc):F3}  F1: {runs.Average(r => r.F1):F3}  training {runs.Average(r => r.Seconds):F1}s");
+}
+
+// What an ML.NET user already has for text: FeaturizeText (normalised word 1-2-grams + char 3-grams) and a linear trainer.
+static IEnumerable<(string Name, IEstimator<ITransformer> Pipeline)> MlNetBaselines(MLContext ml)
+{
+    var features = ml.Transforms.Text.FeaturizeText("Features", nameof(Review.Text));
+    yield return ("ML.NET FeaturizeText + SdcaLogisticRegression", features.Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression()));
+    yield return ("ML.NET FeaturizeText + AveragedPerceptron", features.Append(ml.BinaryClassification.Trainers.AveragedPerceptron()));
+}
+
 static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a, int seed, Action<TrainingProgress> progress)
 {
     var text = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
         .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
         .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000));
-    if (a.Baseline)
-        return text.Append(ml.BinaryClassification.Trainers.BagOfWordsLogisticRegression(labelColumnName: "Label", featureColumnName: "Tokens"));
     if (a.Short)
     {
         var trainer = ml.BinaryClassification.Trainers.Recurrent(labelColumnName: "Label", featureColumnName: "Tokens");
@@ -132,10 +161,10 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
     int Splits, bool Short, bool Verbose, float LearningRate, RecurrentPooling Pooling, float Dropout, float EmbeddingDropout, float WeightDecay,
     string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation)
 {
-    public string Describe() => Baseline ? "bag-of-words logistic regression: unigrams + bigrams, L2 1" : Short
+    public string Describe() => (Baseline ? "with ML.NET's FeaturizeText baselines; " : "") + (Short
         ? "short overload defaults: LSTM, hidden 64, 10 epochs"
         : $"{Cell}{(Bidirectional ? ", bidirectional" : "")}, embedding {Embedding}, hidden {Hidden}, {Epochs} epochs, {Pooling} pooling, " +
-          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}";
+          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}");
 
     public static SentimentArguments? Parse(string[] args)
     {
