@@ -59,12 +59,18 @@ public sealed class RecurrentPredictionTransformer : ITransformer, IPayloadOwner
         return _inner.GetRowToRowMapper(inputSchema);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Scores <paramref name="input"/> lazily. A sequential cursor scores 128 rows per network pass (read ahead on a second
+    /// cursor of <paramref name="input"/>, which must give the same rows twice); the values equal the per-row scores of
+    /// PredictionEngine and of the saved model to within float rounding (see docs/model-format.md).
+    /// </summary>
+    /// <param name="input">Rows holding the feature column.</param>
+    /// <returns>The input columns and the scoring columns.</returns>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         Model.Features.Check(input.Schema);
-        return _inner.Transform(input);
+        return new Scoring.BatchScoredView(Model, input, _inner.Transform(input));
     }
 
     /// <summary>Saves the built-ins the transformer is made of (ML.NET calls this from <c>ml.Model.Save</c>).</summary>
