@@ -1,12 +1,14 @@
 // Quickstart: a tour of RnnMl on built-in data, in well under a minute.
-// 1. Sentiment: load labelled sentences, split, tokenise, train an LSTM classifier, evaluate,
-//    save the fitted pipeline as a zip, load it back and predict new sentences.
+// 1. Sentiment: load labelled sentences, split, run ML.NET's own text transforms, train an LSTM classifier after them,
+//    evaluate with ML.NET's evaluator beside ML.NET's own FeaturizeText + SdcaLogisticRegression, save the fitted
+//    pipeline as an ML.NET zip, load it back with a plain ml.Model.Load and predict new sentences.
 // 2. Forecasting: a monthly series with trend and season, backtested against naive and seasonal naive,
 //    fitted, checkpointed with its state, resumed from the zip, forecasting the next months with 90% bounds.
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
@@ -27,14 +29,22 @@ var pipeline = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text),
         LearningRate = 3e-3f, Pooling = RecurrentPooling.Mean, Dropout = 0.3f,
     }));
 ITransformer model = pipeline.Fit(split.TrainSet);
-BinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
+CalibratedBinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
 Console.WriteLine($"held-out accuracy {m.Accuracy:F3}, AUC {m.AreaUnderRocCurve:F3}, F1 {m.F1Score:F3}");
+var baseline = ml.Transforms.Text.FeaturizeText("Features", nameof(Review.Text))
+    .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression()).Fit(split.TrainSet);
+CalibratedBinaryClassificationMetrics b = ml.BinaryClassification.Evaluate(baseline.Transform(split.TestSet));
+Console.WriteLine($"ML.NET's FeaturizeText + SdcaLogisticRegression on the same split: accuracy {b.Accuracy:F3}, AUC {b.AreaUnderRocCurve:F3}, F1 {b.F1Score:F3}");
 
 string zip = Path.Combine(outDir, "sentiment.zip");
 ml.Model.Save(model, data.Schema, zip);
-ITransformer loaded = ml.Model.Load(zip, out DataViewSchema inputSchema);
-Console.WriteLine($"saved and reloaded {zip} (input columns: {string.Join(", ", inputSchema.Select(c => c.Name))})");
-var engine = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded);
+// What an app does: a new MLContext, a plain ml.Model.Load, no registration call.
+var app = new MLContext();
+ITransformer loaded = app.Model.Load(zip, out DataViewSchema inputSchema);
+RecurrentModel typed = RecurrentModel.FromTransformer(loaded);
+Console.WriteLine($"saved and reloaded {zip} ({new FileInfo(zip).Length / 1024} KiB; input columns: {string.Join(", ", inputSchema.Select(c => c.Name))}; " +
+    $"{typed.NetworkOptions.Cell} {typed.NetworkOptions.HiddenSize}, {typed.Parameters.ElementCount:N0} weights)");
+var engine = app.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded);
 foreach (string text in new[] { "the soup was delicious and we loved it", "our waiter was rude, never again", "the pasta was not fresh at all", "the music was noisy but the staff was lovely" })
 {
     ReviewPrediction p = engine.Predict(new Review { Text = text });
@@ -53,10 +63,10 @@ var fo = new RecurrentForecasterOptions
 ForecastBacktestResult bt = ml.Forecasting.Backtest(series, fo, numberOfFolds: 2, seasonLength: 12);
 Console.WriteLine($"backtest sMAPE: recurrent {bt.Model.SymmetricMeanAbsolutePercentageError:F2}%, naive {bt.Naive.SymmetricMeanAbsolutePercentageError:F2}%, seasonal naive {bt.SeasonalNaive.SymmetricMeanAbsolutePercentageError:F2}%");
 var forecaster = ml.Forecasting.ForecastByRecurrent(fo).Fit(series);
-var forecastEngine = forecaster.CreateTimeSeriesEngine<Obs, ObsForecast>(ml);
+var forecastEngine = forecaster.CreateForecastEngine<Obs, ObsForecast>(ml);
 string forecasterZip = Path.Combine(outDir, "forecaster.zip");
 forecastEngine.CheckPoint(ml, forecasterZip);
-var resumed = ml.Model.Load(forecasterZip, out _).CreateTimeSeriesEngine<Obs, ObsForecast>(ml);
+var resumed = ml.Model.Load(forecasterZip, out _).CreateForecastEngine<Obs, ObsForecast>(ml);
 ObsForecast next = resumed.Predict();
 Console.WriteLine($"checkpointed to {forecasterZip} and resumed; next {fo.Horizon} months: " + string.Join(", ", next.Forecast.Select((v, i) => $"{v:F1} [{next.Lower[i]:F1}, {next.Upper[i]:F1}]")));
 
