@@ -1,7 +1,6 @@
 // The API.md sentiment snippet, with only `using Rnn.MLNet; using Rnn.MLNet.Data;` (the test-only TokenVote trainer
 // stands in for the recurrent trainer, which arrives later as the same kind of catalog extension).
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 using Rnn.MLNet.Tests.TestKit; // TempFile and the stand-in trainer only
 
 // Outside the Rnn.MLNet namespace, so nothing is in scope that the two usings do not bring.
@@ -45,13 +44,19 @@ public sealed class ApiSnippetTest
             var pipeline = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text))
                 .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
                 .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000))
-                .Append(ml.BinaryClassification.Trainers.TokenVote(labelColumnName: "Label", featureColumnName: "Tokens"));
+                .Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions {
+                    LabelColumnName = "Label", FeatureColumnName = "Tokens",
+                    Cell = RecurrentCellType.Lstm, EmbeddingSize = 64, HiddenSize = 128, Epochs = 10 }));
             ITransformer model = pipeline.Fit(split.TrainSet);
-            BinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
+            CalibratedBinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
             ml.Model.Save(model, data.Schema, zipPath);
-            ITransformer loaded = ml.Model.Load(zipPath, out DataViewSchema inputSchema);
-            var engine = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded);
-            ReviewPrediction p = engine.Predict(new Review { Text = "the food was great" });
+
+            // in another process, which has the RnnMl package but never touched it before (here: a new context;
+            // the fresh-process tests run the same in tests/Rnn.LoadHost):
+            var ml2 = new MLContext();
+            ITransformer loaded = ml2.Model.Load(zipPath, out DataViewSchema inputSchema);
+            var engine = ml2.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded);
+            ReviewPrediction p = engine.Predict(new Review { Text = "the food was great" }); // PredictedLabel, Probability, Score
 
             Assert.AreEqual(1.0, m.Accuracy);
             Assert.IsTrue(p.PredictedLabel);

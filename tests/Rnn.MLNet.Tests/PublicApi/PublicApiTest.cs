@@ -16,7 +16,7 @@ public sealed class PublicApiTest
     {
         string directory = Path.GetDirectoryName(ThisFile())!;
         string approvedPath = Path.Combine(directory, "Rnn.MLNet.approved.txt");
-        string actual = Describe(typeof(MLContext).Assembly);
+        string actual = Describe(typeof(RecurrentTrainer).Assembly);
         string approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath) : "";
 
         if (approved != actual)

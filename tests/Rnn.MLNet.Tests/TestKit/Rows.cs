@@ -1,4 +1,3 @@
-using Rnn.MLNet.Data;
 
 namespace Rnn.MLNet.Tests.TestKit;
 

@@ -1,4 +1,3 @@
-using Rnn.MLNet.Data;
 
 namespace Rnn.MLNet.Tests.Trainers;
 
@@ -48,7 +47,7 @@ public sealed class PretrainedEmbeddingsTest
         {
             var (trainer, model) = Fit(path, freeze: true);
             Assert.AreEqual((4, 5), trainer.PretrainedCoverage, "good, food, bad and Good (through good) of 5 keys");
-            var table = model.Parameters["embedding.weight"].Value;
+            var table = model.Model.Parameters["embedding.weight"].Value;
             // Keys by occurrence: good = 1, food = 2, bad = 3, Good = 4, service = 5; row 0 is the missing key (zero).
             CollectionAssert.AreEqual(new[] { 0f, 0f, 0f }, table.Row(0).ToArray());
             CollectionAssert.AreEqual(new[] { 1f, 2f, 3f }, table.Row(1).ToArray());
@@ -69,7 +68,7 @@ public sealed class PretrainedEmbeddingsTest
         try
         {
             var (_, model) = Fit(path, freeze: false, epochs: 5);
-            CollectionAssert.AreNotEqual(new[] { 1f, 2f, 3f }, model.Parameters["embedding.weight"].Value.Row(1).ToArray());
+            CollectionAssert.AreNotEqual(new[] { 1f, 2f, 3f }, model.Model.Parameters["embedding.weight"].Value.Row(1).ToArray());
         }
         finally
         {

@@ -1,6 +1,5 @@
 using Rnn.Core.Layers;
 using Rnn.Core.Models;
-using Rnn.MLNet.Data;
 
 namespace Rnn.MLNet.Tests.Trainers;
 
@@ -42,7 +41,8 @@ public sealed class TokenExplanationTest
         float[] head = [0f, 1f];
         head.CopyTo(model.Parameters["fc.weight"].Value.Span);
         model.Parameters["fc.bias"].Value.Span.Clear();
-        var scorer = new RecurrentPredictionTransformer(RecurrentTask.BinaryClassification, new SequenceFeatures("Tokens", true, 3, 1, 0), model, null);
+        var scorer = RecurrentTrainer.Create(new RecurrentModel(RecurrentTask.BinaryClassification, new SequenceFeatures("Tokens", true, 3, 1, 0), model, null),
+            text.Transform(ml.Data.LoadFromEnumerable([new Sentence { Text = "mid" }])));
         var pipeline = new TransformerChain<ITransformer>(text, scorer);
 
         var explanation = ml.Model.ExplainTokens(pipeline, new Sentence { Text = "mid low high unseen" });
