@@ -1,0 +1,101 @@
+using System.IO.Compression;
+using Rnn.MLNet.Persistence;
+
+namespace Rnn.MLNet.Tests.Persistence;
+
+/// <summary>The payload RnnMl carries inside ML.NET's zip: damaged or foreign content is a clear InvalidDataException.</summary>
+[TestClass]
+public sealed class ModelPayloadTest
+{
+    public sealed class Row
+    {
+        public string Text { get; set; } = "";
+
+        public bool Label { get; set; }
+    }
+
+    private static (MLContext Ml, ITransformer Model, IDataView Data) Fitted()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(i => new Row { Text = i % 2 == 0 ? "good food" : "bad food", Label = i % 2 == 0 }));
+        var model = ml.Transforms.Text.TokenizeIntoWords("Tokens", nameof(Row.Text)).Append(ml.Transforms.Conversion.MapValueToKey("Tokens"))
+            .Append(ml.BinaryClassification.Trainers.Recurrent(featureColumnName: "Tokens", hiddenSize: 4, epochs: 1)).Fit(data);
+        return (ml, model, data);
+    }
+
+    [TestMethod]
+    [DataRow("", "empty")]
+    [DataRow("not base64 at all!", "not base64")]
+    [DataRow("AAAA", "RnnMl model payload")]
+    public void FromPayload_Garbage_ThrowsInvalidDataNamingTheProblem(string text, string expected)
+    {
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(text));
+        StringAssert.Contains(ex.Message, expected);
+    }
+
+    [TestMethod]
+    public void FromPayload_AnotherKindOrANewerVersion_ThrowsSayingWhich()
+    {
+        var (_, model, _) = Fitted();
+        var typed = RecurrentModel.FromTransformer(model);
+        string otherKind = ModelPayload.Write("recurrent-forecaster", 1, new { }, typed.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(otherKind)).Message, "holds a recurrent-forecaster");
+        string newer = ModelPayload.Write(Scoring.PredictorSettings.Kind, 99, new { }, typed.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(newer)).Message, "version 99");
+    }
+
+    [TestMethod]
+    public void FromPayload_WeightOfTheWrongShape_ThrowsNamingTheParameter()
+    {
+        var (_, model, _) = Fitted();
+        var typed = RecurrentModel.FromTransformer(model);
+        var settings = new Scoring.PredictorSettings(typed.Task, typed.Features, typed.NetworkOptions, null);
+        var tensors = typed.Parameters.ToDictionary(p => p.Key, p => p.Key == "fc.weight" ? new Rnn.Core.Tensor(3, 3) : p.Value.Value);
+        string payload = ModelPayload.Write(Scoring.PredictorSettings.Kind, 1, settings, tensors);
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(payload)).Message, "'fc.weight'");
+    }
+
+    [TestMethod]
+    public void Load_ZipWithItsPayloadTableReplaced_FailsClearlyInsteadOfScoring()
+    {
+        var (ml, model, data) = Fitted();
+        string zip = Path.Combine(Path.GetTempPath(), $"rnnml-damaged-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, zip);
+            // Swap the payload table (the ValueMapping's DefaultMap.idv) for one holding garbage text.
+            var garbage = ml.Data.LoadFromEnumerable(new[] { new KeyValue { Key = "model", Value = "this is not a model" } });
+            using (var archive = ZipFile.Open(zip, ZipArchiveMode.Update))
+            {
+                var entry = archive.Entries.Single(e => e.FullName.EndsWith("DefaultMap.idv", StringComparison.Ordinal));
+                string name = entry.FullName;
+                entry.Delete();
+                using var stream = archive.CreateEntry(name).Open();
+                ml.Data.SaveAsBinary(garbage, stream);
+            }
+            var loaded = new MLContext().Model.Load(zip, out _);
+            // ML.NET may wrap it (its parallel cursors rethrow as InvalidOperationException); the cause is ours and says so.
+            var ex = Assert.Throws<Exception>(() => ml.Data.CreateEnumerable<Prediction>(loaded.Transform(data), false).ToList());
+            while (ex is not InvalidDataException && ex.InnerException is not null) ex = ex.InnerException;
+            Assert.IsInstanceOfType<InvalidDataException>(ex);
+            StringAssert.Contains(ex.Message, "RnnMl model payload");
+            Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromTransformer(loaded));
+        }
+        finally
+        {
+            File.Delete(zip);
+        }
+    }
+
+    public sealed class KeyValue
+    {
+        public string Key { get; set; } = "";
+
+        public string Value { get; set; } = "";
+    }
+
+    public sealed class Prediction
+    {
+        public float Score { get; set; }
+    }
+}
