@@ -74,10 +74,22 @@ public sealed class RecurrentModel
             var own = chain.Reverse().OfType<RecurrentPredictionTransformer>().FirstOrDefault();
             if (own is not null) return own.Model;
         }
-        string? payload = PayloadCarrier.FindPayloads(transformer).LastOrDefault(p => PayloadKind(p) == PredictorSettings.Kind);
-        return payload is null
-            ? throw new ArgumentException($"The transformer ({transformer.GetType().Name}) holds no recurrent predictor.", nameof(transformer))
-            : FromPayload(payload);
+        string? payload = null;
+        InvalidDataException? damaged = null;
+        foreach (string candidate in PayloadCarrier.FindPayloads(transformer))
+        {
+            try
+            {
+                if (ModelPayload.Read(candidate, null, int.MaxValue).Kind == PredictorSettings.Kind) payload = candidate;
+            }
+            catch (InvalidDataException e)
+            {
+                damaged = e; // an RnnMl carrier whose payload cannot be read: report it rather than "no predictor"
+            }
+        }
+        if (payload is not null) return FromPayload(payload);
+        if (damaged is not null) throw damaged;
+        throw new ArgumentException($"The transformer ({transformer.GetType().Name}) holds no recurrent predictor.", nameof(transformer));
     }
 
     // ---------------------------------------------------------------- payload
