@@ -135,4 +135,26 @@ public sealed class RecurrentTrainerContractTest
                 break;
         }
     }
+
+    [TestMethod]
+    public void Trainer_FollowedByMlNetsPlattCalibrator_SavesAndLoadsAsOnePipeline()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Sentences(ml);
+        var pipeline = Text(ml)
+            .Append(ml.BinaryClassification.Trainers.Recurrent(Small("Positive", "Tokens")))
+            .Append(ml.Transforms.DropColumns("Probability"))
+            .Append(ml.BinaryClassification.Calibrators.Platt(labelColumnName: "Positive", scoreColumnName: "Score"));
+        var model = pipeline.Fit(data);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(data), "Positive");
+        Assert.IsTrue(metrics.LogLoss is > 0 and < 10, $"log-loss {metrics.LogLoss}");
+
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, data.Schema, stream);
+        stream.Position = 0;
+        var loaded = new MLContext().Model.Load(stream, out _);
+        var expected = Rows.Column<float>(model.Transform(data), "Probability");
+        var actual = Rows.Column<float>(loaded.Transform(data), "Probability");
+        for (int i = 0; i < expected.Count; i++) Assert.AreEqual(expected[i], actual[i], 1e-5f, $"row {i}");
+    }
 }
