@@ -40,7 +40,7 @@ public sealed class ModelPayloadTest
         var typed = RecurrentModel.FromTransformer(model);
         string otherKind = ModelPayload.Write("recurrent-forecaster", 1, new { }, typed.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
         StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(otherKind)).Message, "holds a recurrent-forecaster");
-        string newer = ModelPayload.Write(Scoring.PredictorSettings.Kind, 99, new { }, typed.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
+        string newer = ModelPayload.Write(Rnn.MLNet.Scoring.PredictorSettings.Kind, 99, new { }, typed.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
         StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(newer)).Message, "version 99");
     }
 
@@ -49,9 +49,9 @@ public sealed class ModelPayloadTest
     {
         var (_, model, _) = Fitted();
         var typed = RecurrentModel.FromTransformer(model);
-        var settings = new Scoring.PredictorSettings(typed.Task, typed.Features, typed.NetworkOptions, null);
+        var settings = new Rnn.MLNet.Scoring.PredictorSettings(typed.Task, typed.Features, typed.NetworkOptions, null);
         var tensors = typed.Parameters.ToDictionary(p => p.Key, p => p.Key == "fc.weight" ? new Rnn.Core.Tensor(3, 3) : p.Value.Value);
-        string payload = ModelPayload.Write(Scoring.PredictorSettings.Kind, 1, settings, tensors);
+        string payload = ModelPayload.Write(Rnn.MLNet.Scoring.PredictorSettings.Kind, 1, settings, tensors);
         StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(payload)).Message, "'fc.weight'");
     }
 
