@@ -9,7 +9,7 @@ out="$(pwd)/artifacts/packages"
 work="$(pwd)/artifacts/consumer"
 rm -rf "$out" "$work"; mkdir -p "$out" "$work"
 fail() { echo "consumer: failed ($1)"; exit 1; }
-for p in src/Rnn.Core src/Rnn.MLNet; do
+for p in src/Rnn.Core src/Rnn.MLNet src/Rnn.Cli; do
   dotnet pack "$p" -c Release -o "$out" -p:PackageVersion="$version" --nologo -v q >"$work/pack.log" 2>&1 || { cat "$work/pack.log"; fail "pack $p"; }
 done
 ls "$out"
@@ -19,3 +19,18 @@ dotnet "$work/bin/PackageConsumer.dll" load "$work/model.zip" >"$work/load.txt" 
 cat "$work/load.txt"
 diff "$work/train.txt" "$work/load.txt" >/dev/null || { diff "$work/train.txt" "$work/load.txt"; fail "the loaded model predicts differently"; }
 echo "consumer: passed"
+
+# The rnnml tool, installed from the same folder as a user installs it: train, predict, and one-line errors with exit code 2.
+tools="$work/tools"
+dotnet tool install Rnn.Cli --version "$version" --tool-path "$tools" --add-source "$out" >"$work/tool-install.log" 2>&1 || { cat "$work/tool-install.log"; fail "tool install"; }
+printf 'text\tlabel\n' >"$work/reviews.tsv"
+for i in $(seq 1 30); do printf 'great food and lovely staff\t1\ncold soup and a rude waiter\t0\n' >>"$work/reviews.tsv"; done
+"$tools/rnnml" classify --dataset "$work/reviews.tsv" --has-header --text-col text --label-col label --hidden 16 --epochs 5 --output "$work/tool.zip" --json >"$work/tool-train.json" || fail "rnnml classify"
+grep -q '"task":"binary"' "$work/tool-train.json" || fail "rnnml classify --json printed no task"
+printf 'great food\nrude waiter\n' | "$tools/rnnml" predict --model "$work/tool.zip" >"$work/tool-predict.txt" || fail "rnnml predict"
+[ "$(wc -l <"$work/tool-predict.txt")" -eq 2 ] || fail "rnnml predict printed $(wc -l <"$work/tool-predict.txt") lines for 2 inputs"
+"$tools/rnnml" classify --dataset "$work/missing.tsv" 2>"$work/tool-error.txt"; code=$?
+[ "$code" -eq 2 ] && [ "$(wc -l <"$work/tool-error.txt")" -eq 1 ] || fail "a missing dataset gave exit $code and $(wc -l <"$work/tool-error.txt") lines"
+"$tools/rnnml" predict --model "$work/reviews.tsv" </dev/null 2>/dev/null; code=$?
+[ "$code" -eq 2 ] || fail "a non-model file given to predict gave exit $code"
+echo "tool: passed"
