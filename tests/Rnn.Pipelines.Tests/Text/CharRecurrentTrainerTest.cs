@@ -1,5 +1,7 @@
-using Rnn.MLNet;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.Core.Training;
+using Rnn.MLNet;
 
 namespace Rnn.Pipelines.Tests.Text;
 
@@ -27,6 +29,21 @@ public sealed class CharRecurrentTrainerTest
 
         public string GeneratedText { get; set; } = "";
     }
+
+    public sealed class CorpusAndPrompt
+    {
+        public string Text { get; set; } = "";
+
+        public string Prompt { get; set; } = "";
+    }
+
+    public sealed class NumericPrompt
+    {
+        public float Prompt { get; set; }
+    }
+
+    private static List<string> GeneratedTexts(IDataView view) =>
+        new MLContext().Data.CreateEnumerable<Generated>(view, reuseRowObject: false).Select(r => r.GeneratedText).ToList();
 
     private static CharRecurrentTrainerOptions SmallOptions(List<CharRecurrentProgress>? reports = null) => new()
     {
@@ -103,7 +120,7 @@ public sealed class CharRecurrentTrainerTest
     }
 
     [TestMethod]
-    public void SaveLoad_Zip_GeneratesTheSameText()
+    public void SaveLoad_Zip_GeneratesTheSameText_AndRecoversTheTypedModel()
     {
         var ml = new MLContext(seed: 1);
         var sampling = s_model.WithGeneration(temperature: 0.8f, topK: 5, generationSeed: 3);
@@ -111,19 +128,98 @@ public sealed class CharRecurrentTrainerTest
         using var zip = new MemoryStream();
         ml.Model.Save(sampling, schema, zip);
         zip.Position = 0;
-        var loaded = ml.Model.Load(zip, out var inputSchema);
+        var loaded = new MLContext().Model.Load(zip, out var inputSchema);
 
-        // A saved model loads as a chain (ML.NET's behaviour); the generator is its only step.
-        var generator = (CharRecurrentTransformer)((TransformerChain<ITransformer>)loaded).LastTransformer;
+        // ML.NET loads the built-ins the transformer is made of; the typed model comes back from the payload they carry.
+        var model = CharRecurrentModel.FromTransformer(loaded);
         Assert.AreEqual("Prompt", inputSchema[0].Name);
-        Assert.AreEqual(s_model.Vocabulary.ToString(), generator.Vocabulary.ToString());
-        Assert.AreEqual((0.8f, 5, 3, 40), (generator.Temperature, generator.TopK, generator.GenerationSeed, generator.GeneratedLength));
+        Assert.AreEqual(s_model.Vocabulary.ToString(), model.Vocabulary.ToString());
+        Assert.AreEqual((0.8f, 5, 3, 40), (model.Temperature, model.TopK, model.GenerationSeed, model.GeneratedLength));
+        Assert.AreEqual(("Prompt", "GeneratedText"), (model.PromptColumnName, model.OutputColumnName));
+        Assert.IsNull(model.TrainingResult);
         foreach (var (name, p) in sampling.Parameters)
-            CollectionAssert.AreEqual(p.Value.Span.ToArray(), generator.Parameters[name].Value.Span.ToArray(), name);
+            CollectionAssert.AreEqual(p.Value.Span.ToArray(), model.Parameters[name].Value.Span.ToArray(), name);
+        Assert.AreEqual(sampling.Generate("the"), model.Generate("the"));
+        Assert.AreEqual(sampling.Model.Generate("the", 100, 1.2f, 3, 9), model.Generate("the", 100, 1.2f, 3, 9));
+
         CollectionAssert.AreEqual(Transform(ml, sampling, "the", "mat").Select(r => r.GeneratedText).ToList(),
             Transform(ml, loaded, "the", "mat").Select(r => r.GeneratedText).ToList());
         var engine = ml.Model.CreatePredictionEngine<PromptRow, Generated>(loaded);
         Assert.AreEqual(sampling.Generate("sat"), engine.Predict(new PromptRow { Prompt = "sat" }).GeneratedText);
+    }
+
+    [TestMethod]
+    public void SaveLoad_FreshProcess_TransformsAndGeneratesTheSameText()
+    {
+        var ml = new MLContext(seed: 1);
+        var sampling = s_model.WithGeneration(temperature: 1f, topK: 4, generationSeed: 5, generatedLength: 60);
+        string folder = Directory.CreateTempSubdirectory("rnnml-chargen-").FullName;
+        try
+        {
+            string zip = Path.Combine(folder, "chargen.zip");
+            var prompts = ml.Data.LoadFromEnumerable(new[] { "the cat", "", "on the mat", "the cat" }.Select(p => new PromptRow { Prompt = p }));
+            ml.Model.Save(sampling, prompts.Schema, zip);
+            var expected = Transform(ml, sampling, "the cat", "", "on the mat", "the cat").Select(r => r.GeneratedText).ToList();
+            Assert.AreEqual(expected[0], expected[3], "deterministic per row: the same prompt gives the same text in any row");
+
+            // Plain ml.Model.Load + Transform in a process that never touched RnnMl before.
+            var transformed = LoadHostProcess.Run(ml, "transform", zip, prompts, folder);
+            CollectionAssert.AreEqual(expected, GeneratedTexts(transformed));
+            // Typed model recovered there from the loaded pipeline (CharRecurrentModel.FromTransformer), then Generate.
+            var generated = LoadHostProcess.Run(ml, "generate", zip, prompts, folder);
+            CollectionAssert.AreEqual(expected, GeneratedTexts(generated));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void GetOutputSchema_EqualsTheTransformedSchema()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable([new CorpusAndPrompt { Text = "the cat", Prompt = "the" }]);
+        var trainer = ml.TextGeneration.Trainers.CharRecurrent("Text", SmallOptions());
+        var promised = Shapes.Describe(trainer.GetOutputSchema(Shapes.Of(data.Schema)));
+        var actual = Shapes.Describe(Shapes.Of(s_model.Transform(data).Schema));
+        CollectionAssert.AreEqual(actual, promised);
+        CollectionAssert.Contains(promised, "GeneratedText: Scalar String key=False");
+
+        // A corpus without a prompt column: the same added column (the trainer may end a pipeline fitted on the corpus).
+        var corpusOnly = ml.Data.LoadFromEnumerable([new TextRow { Text = "abc" }]);
+        CollectionAssert.AreEqual(new[] { "Text: Scalar String key=False", "GeneratedText: Scalar String key=False" },
+            Shapes.Describe(trainer.GetOutputSchema(Shapes.Of(corpusOnly.Schema))));
+    }
+
+    [TestMethod]
+    public void Transform_PromptColumnMissingOrNotText_ThrowsNamingIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => s_model.Transform(ml.Data.LoadFromEnumerable([new TextRow { Text = "abc" }])));
+        StringAssert.Contains(e.Message, "'Prompt'");
+        e = Assert.ThrowsExactly<ArgumentException>(() => s_model.Transform(ml.Data.LoadFromEnumerable([new NumericPrompt { Prompt = 1f }])));
+        StringAssert.Contains(e.Message, "'Prompt'");
+        StringAssert.Contains(e.Message, "String");
+    }
+
+    [TestMethod]
+    public void Transform_UnknownCharacterWithThrowPolicy_ThrowsNamingIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var strict = s_model.WithGeneration(unknownCharacters: UnknownCharacterHandling.Throw);
+        var e = Assert.Throws<Exception>(() => Transform(ml, strict, "the cat#"));
+        StringAssert.Contains(e.ToString(), "U+0023");
+    }
+
+    [TestMethod]
+    public void Generate_ExplicitSettingsOutOfRange_ThrowNamingTheParameter()
+    {
+        var model = s_model.Model;
+        Assert.AreEqual("length", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Generate("a", -1)).ParamName);
+        Assert.AreEqual("temperature", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Generate("a", 5, float.NaN)).ParamName);
+        Assert.AreEqual("topK", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Generate("a", 5, 1f, -2)).ParamName);
+        Assert.AreEqual(model.Generate("the", 50, 0.9f, 2, 4), s_model.WithGeneration(50, 0.9f, 2, 4).Generate("the"));
     }
 
     [TestMethod]
@@ -142,11 +238,12 @@ public sealed class CharRecurrentTrainerTest
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable([new TextRow { Text = "abc" }]);
         var wrong = ml.TextGeneration.Trainers.CharRecurrent("Body", SmallOptions());
-        Assert.ThrowsExactly<ArgumentException>(() => wrong.Fit(data));
-        Assert.ThrowsExactly<ArgumentException>(() => wrong.GetOutputSchema(SchemaShape.Create(data.Schema)));
-        var shape = ml.TextGeneration.Trainers.CharRecurrent("Text", SmallOptions()).GetOutputSchema(SchemaShape.Create(data.Schema));
-        Assert.IsTrue(shape.TryFindColumn("GeneratedText", out _));
-        Assert.ThrowsExactly<ArgumentException>(() => s_model.Transform(data), "the prompt column is missing");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => wrong.Fit(data)).Message, "'Body'");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => wrong.GetOutputSchema(Shapes.Of(data.Schema))).Message, "'Body'");
+        var numbers = ml.Data.LoadFromEnumerable([new NumericPrompt { Prompt = 1f }]);
+        var onNumbers = ml.TextGeneration.Trainers.CharRecurrent("Prompt", SmallOptions());
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => onNumbers.Fit(numbers)).Message, "'Prompt'");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => onNumbers.GetOutputSchema(Shapes.Of(numbers.Schema))).Message, "'Prompt'");
     }
 
     [TestMethod]
