@@ -100,12 +100,8 @@ public sealed class CharRecurrentModel
     public string Generate(string prompt, int length, float temperature = 1f, int topK = 0, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        if (length is < 0 or > GenerationSettings.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(length), length, $"length must be in 0..{GenerationSettings.MaxLength}.");
-        if (!(temperature >= 0f) || float.IsInfinity(temperature))
-            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be finite and non-negative.");
-        if (topK < 0) throw new ArgumentOutOfRangeException(nameof(topK), topK, "topK must be 0 (all characters) or positive.");
         var settings = Generation with { Length = length, Temperature = temperature, TopK = topK, Seed = seed };
+        settings.Validate(nameof(length), nameof(temperature), nameof(topK), nameof(UnknownCharacters));
         return new CharGenerator(Vocabulary, Network.Clone()).Generate(prompt, settings);
     }
 

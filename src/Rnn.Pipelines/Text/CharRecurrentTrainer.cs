@@ -20,6 +20,11 @@ namespace Rnn.MLNet;
 /// (<see cref="CharRecurrentTrainerOptions.PromptColumnName"/>), which must be present when transforming.</para>
 /// <para>The vocabulary is the corpus's distinct characters (<see cref="CharVocabulary"/>). An empty corpus, or one of a
 /// single character, is an error. Losses are in nats per character; <see cref="LastTrainingResult"/> holds them per epoch.</para>
+/// <para>Seeds: the network's initialisation and dropout use <see cref="CharRecurrentTrainerOptions.Seed"/>, or else the next
+/// seed of the <see cref="MLContext"/> (so <c>new MLContext(seed: 1)</c> makes fitting reproducible). Generation uses its own
+/// seed, <see cref="CharRecurrentTrainerOptions.GenerationSeed"/>, for every row (see <see cref="CharRecurrentTransformer"/>).</para>
+/// <para>The fitted transformer is made of ML.NET built-ins, so <c>ml.Model.Save</c>/<c>ml.Model.Load</c> handle it like
+/// any other; <see cref="CharRecurrentModel.FromTransformer"/> recovers the typed model after a load.</para>
 /// </remarks>
 public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
 {
@@ -29,7 +34,7 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
     internal CharRecurrentTrainer(IHostEnvironment environment, string textColumnName, CharRecurrentTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        ArgumentException.ThrowIfNullOrEmpty(textColumnName);
+        if (string.IsNullOrEmpty(textColumnName)) throw new ArgumentException("textColumnName must name the corpus column.", nameof(textColumnName));
         ArgumentNullException.ThrowIfNull(options);
         _environment = environment;
         TextColumnName = textColumnName;
@@ -138,7 +143,7 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
         Check(options.GradientClipNorm >= 0f, options.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
         Check(options.ValidationFraction >= 0f && options.ValidationFraction < 1f, options.ValidationFraction, "ValidationFraction must be in [0, 1)");
         Check(options.EpochSampleLength is >= 0 and <= GenerationSettings.MaxLength, options.EpochSampleLength, $"EpochSampleLength must be in 0..{GenerationSettings.MaxLength}");
-        if (Generation(options).Problem() is { } problem) Check(false, problem, problem);
+        if (Generation(options).Problem() is { } problem) throw new ArgumentOutOfRangeException(nameof(options), $"CharRecurrentTrainerOptions.{problem}.");
 
         static void Check(bool ok, object value, string message)
         {

@@ -22,6 +22,10 @@ namespace Rnn.MLNet;
 /// kernel, CopyColumns, DropColumns; see docs/model-format.md): <c>ml.Model.Save</c> writes it into ML.NET's zip and
 /// <c>ml.Model.Load</c> in any process that has the Rnn.Pipelines assembly gives back a pipeline that generates identically,
 /// with no registration call. <see cref="CharRecurrentModel.FromTransformer"/> recovers the typed model from either.</para>
+/// <para>Unknown prompt characters with <see cref="UnknownCharacterHandling.Throw"/>: <see cref="Generate"/> throws an
+/// <see cref="ArgumentException"/> (parameter "prompt") naming the character and its position; through <c>Transform</c> the
+/// same exception surfaces when the row is read, where ML.NET's parallel cursors may wrap it in an
+/// <see cref="InvalidOperationException"/> (the <see cref="ArgumentException"/> is its inner exception).</para>
 /// <para>Immutable. Every thread generates with its own copy of the network, so the transformer can be shared between threads.</para>
 /// </remarks>
 public sealed class CharRecurrentTransformer : ITransformer, IPayloadOwner
@@ -98,13 +102,7 @@ public sealed class CharRecurrentTransformer : ITransformer, IPayloadOwner
         var g = Model.Generation;
         var settings = new GenerationSettings(generatedLength ?? g.Length, temperature ?? g.Temperature, topK ?? g.TopK,
             generationSeed ?? g.Seed, unknownCharacters ?? g.UnknownCharacters);
-        if (settings.Problem() is { } problem)
-        {
-            string parameter = generatedLength is not null && settings.Length != g.Length ? nameof(generatedLength)
-                : topK is not null && settings.TopK < 0 ? nameof(topK)
-                : temperature is not null ? nameof(temperature) : nameof(unknownCharacters);
-            throw new ArgumentOutOfRangeException(parameter, problem);
-        }
+        settings.Validate(nameof(generatedLength), nameof(temperature), nameof(topK), nameof(unknownCharacters));
         return new CharRecurrentTransformer(Model.With(settings));
     }
 

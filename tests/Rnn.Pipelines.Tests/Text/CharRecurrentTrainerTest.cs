@@ -208,8 +208,13 @@ public sealed class CharRecurrentTrainerTest
     {
         var ml = new MLContext(seed: 1);
         var strict = s_model.WithGeneration(unknownCharacters: UnknownCharacterHandling.Throw);
-        var e = Assert.Throws<Exception>(() => Transform(ml, strict, "the cat#"));
-        StringAssert.Contains(e.ToString(), "U+0023");
+        // ML.NET's parallel cursors wrap what a mapping throws in an InvalidOperationException; the cause is inside.
+        Exception? e = Assert.Throws<Exception>(() => Transform(ml, strict, "the cat#"));
+        while (e is not null and not ArgumentException) e = e.InnerException;
+        Assert.IsNotNull(e, "an ArgumentException is the cause");
+        Assert.AreEqual("prompt", ((ArgumentException)e).ParamName);
+        StringAssert.Contains(e.Message, "U+0023");
+        StringAssert.Contains(e.Message, "position 7");
     }
 
     [TestMethod]
@@ -252,6 +257,8 @@ public sealed class CharRecurrentTrainerTest
         var ml = new MLContext();
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.TextGeneration.Trainers.CharRecurrent("Text", new CharRecurrentTrainerOptions { Temperature = -1f }));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.TextGeneration.Trainers.CharRecurrent("Text", new CharRecurrentTrainerOptions { SequenceLength = 0 }));
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_model.WithGeneration(topK: -1));
+        Assert.AreEqual("topK", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_model.WithGeneration(topK: -1)).ParamName);
+        Assert.AreEqual("generatedLength", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_model.WithGeneration(generatedLength: -1)).ParamName);
+        Assert.AreEqual("textColumnName", Assert.ThrowsExactly<ArgumentException>(() => ml.TextGeneration.Trainers.CharRecurrent("")).ParamName);
     }
 }
