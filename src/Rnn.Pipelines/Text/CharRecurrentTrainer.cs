@@ -17,7 +17,8 @@ namespace Rnn.MLNet;
 /// <para>Estimator characteristics: needs training; input: a scalar text column holding the corpus (rows are joined with
 /// '\n' in row order, so a file loaded one line per row reads as the file); output of the fitted transformer: a text column
 /// (<see cref="CharRecurrentTrainerOptions.OutputColumnName"/>) generated from the prompt column
-/// (<see cref="CharRecurrentTrainerOptions.PromptColumnName"/>), which must be present when transforming.</para>
+/// (<see cref="CharRecurrentTrainerOptions.PromptColumnName"/>), which must be present when transforming (and, in an
+/// estimator chain, in the corpus view too: see <see cref="GetOutputSchema"/>).</para>
 /// <para>The vocabulary is the corpus's distinct characters (<see cref="CharVocabulary"/>). An empty corpus, or one of a
 /// single character, is an error. Losses are in nats per character; <see cref="LastTrainingResult"/> holds them per epoch.</para>
 /// <para>Seeds: the network's initialisation and dropout use <see cref="CharRecurrentTrainerOptions.Seed"/>, or else the next
@@ -90,19 +91,19 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
     /// the generated text column (<see cref="CharRecurrentTrainerOptions.OutputColumnName"/>, String).
     /// </summary>
     /// <remarks>
-    /// The corpus column must be scalar text. The prompt column is checked when present (scalar text); a corpus without it
-    /// is accepted, so the trainer can end a pipeline fitted on the corpus alone (the transformer then needs prompts).
+    /// Both the corpus column and the prompt column must be scalar text: ML.NET's <c>EstimatorChain.Fit</c> checks the
+    /// schema first and applies every fitted transformer to the data it was fitted on, so a pipeline ending in this trainer
+    /// needs a prompt column in the corpus view (an empty one will do) and fails here, before training, without it. To fit
+    /// on a corpus alone, fit the trainer on its own and append the result: <c>prefix.Append(trainer.Fit(corpus))</c>.
     /// </remarks>
-    /// <exception cref="ArgumentException">The text column is missing or not scalar text, or the prompt column is not scalar text (the message names it).</exception>
+    /// <exception cref="ArgumentException">The text or prompt column is missing or not scalar text (the message names it).</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         TextColumns.Require(inputSchema, TextColumnName, "text");
-        string source = TextColumnName;
-        if (TextColumns.Has(inputSchema, _options.PromptColumnName))
-            source = TextColumns.Require(inputSchema, _options.PromptColumnName, "prompt").Name;
-        // The shape of the same chain of built-ins the fitted transformer is made of (with a stand-in prompt when absent).
-        return CharGenerationKernel.Create(new MLContext(), "", source, _options.OutputColumnName).GetOutputSchema(inputSchema);
+        TextColumns.Require(inputSchema, _options.PromptColumnName, "prompt");
+        // The shape of the same chain of built-ins the fitted transformer is made of.
+        return CharGenerationKernel.Create(new MLContext(), "", _options.PromptColumnName, _options.OutputColumnName).GetOutputSchema(inputSchema);
     }
 
     private string ReadCorpus(IDataView input)

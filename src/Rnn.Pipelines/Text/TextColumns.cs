@@ -21,16 +21,13 @@ internal static class TextColumns
     /// <exception cref="ArgumentException">The column is missing or not a scalar String column.</exception>
     public static SchemaShape.Column Require(SchemaShape shape, string name, string role)
     {
-        var column = shape.FirstOrDefault(c => c.Name == name);
+        var column = shape.FirstOrDefault(c => c.Name == name); // ML.NET keeps TryFindColumn internal
         if (column.Name is null)
             throw new ArgumentException($"{Capitalised(role)} column '{name}' not found in the input schema.", nameof(shape));
         if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType is not TextDataViewType)
             throw new ArgumentException($"{Capitalised(role)} column '{name}' is {column}; the character model reads a scalar String column.", nameof(shape));
         return column;
     }
-
-    /// <summary>Whether <paramref name="shape"/> has a column named <paramref name="name"/> (ML.NET keeps <c>TryFindColumn</c> internal).</summary>
-    public static bool Has(SchemaShape shape, string name) => shape.Any(c => c.Name == name);
 
     private static string Capitalised(string role) => char.ToUpperInvariant(role[0]) + role[1..];
 }

@@ -37,6 +37,23 @@ public sealed class CharRecurrentTrainerTest
         public string Prompt { get; set; } = "";
     }
 
+    public sealed class RawRow
+    {
+        public string Raw { get; set; } = "";
+    }
+
+    public sealed class RawAndPrompt
+    {
+        public string Raw { get; set; } = "";
+
+        public string Prompt { get; set; } = "";
+    }
+
+    public sealed class CopyRow
+    {
+        public string B { get; set; } = "";
+    }
+
     public sealed class NumericPrompt
     {
         public float Prompt { get; set; }
@@ -186,10 +203,11 @@ public sealed class CharRecurrentTrainerTest
         CollectionAssert.AreEqual(actual, promised);
         CollectionAssert.Contains(promised, "GeneratedText: Scalar String key=False");
 
-        // A corpus without a prompt column: the same added column (the trainer may end a pipeline fitted on the corpus).
+        // A corpus without a prompt column fails the schema check (before any training in an estimator chain).
         var corpusOnly = ml.Data.LoadFromEnumerable([new TextRow { Text = "abc" }]);
-        CollectionAssert.AreEqual(new[] { "Text: Scalar String key=False", "GeneratedText: Scalar String key=False" },
-            Shapes.Describe(trainer.GetOutputSchema(Shapes.Of(corpusOnly.Schema))));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => trainer.GetOutputSchema(Shapes.Of(corpusOnly.Schema))).Message, "'Prompt'");
+        var chain = ml.Transforms.CopyColumns("Copy", "Text").Append(trainer);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => chain.Fit(corpusOnly)).Message, "'Prompt'");
     }
 
     [TestMethod]
@@ -225,6 +243,51 @@ public sealed class CharRecurrentTrainerTest
         Assert.AreEqual("temperature", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Generate("a", 5, float.NaN)).ParamName);
         Assert.AreEqual("topK", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Generate("a", 5, 1f, -2)).ParamName);
         Assert.AreEqual(model.Generate("the", 50, 0.9f, 2, 4), s_model.WithGeneration(50, 0.9f, 2, 4).Generate("the"));
+    }
+
+    [TestMethod]
+    public void Pipeline_AfterAnotherTransform_FitsSavesLoadsAndRecoversTheModel()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallOptions();
+        options.Epochs = 2;
+        options.GeneratedLength = 20;
+        // In an estimator chain the corpus view needs a prompt column (EstimatorChain.Fit transforms after fitting).
+        var pipeline = ml.Transforms.Text.NormalizeText("Text", "Raw", keepDiacritics: true, keepPunctuations: true, keepNumbers: true)
+            .Append(ml.TextGeneration.Trainers.CharRecurrent("Text", options));
+        var fitted = pipeline.Fit(ml.Data.LoadFromEnumerable([new RawAndPrompt { Raw = "The Cat Sat On The Mat.\nThe Cat." }]));
+        var prompts = ml.Data.LoadFromEnumerable([new RawAndPrompt { Raw = "x", Prompt = "the c" }]);
+        using var zip = new MemoryStream();
+        ml.Model.Save(fitted, prompts.Schema, zip);
+        zip.Position = 0;
+        var loaded = new MLContext().Model.Load(zip, out _);
+
+        var model = CharRecurrentModel.FromTransformer(loaded);
+        Assert.AreEqual(fitted.LastTransformer.Vocabulary.ToString(), model.Vocabulary.ToString());
+        Assert.AreEqual(fitted.LastTransformer.Generate("the c"), model.Generate("the c"));
+        Assert.AreSame(fitted.LastTransformer.Model, CharRecurrentModel.FromTransformer(fitted));
+        CollectionAssert.AreEqual(GeneratedTexts(fitted.Transform(prompts)), GeneratedTexts(loaded.Transform(prompts)));
+
+        // On a corpus alone: fit the trainer on its own and append the fitted transformer (same seed, same model).
+        var corpusOnly = ml.Data.LoadFromEnumerable([new RawRow { Raw = "The Cat Sat On The Mat.\nThe Cat." }]);
+        var prefix = ml.Transforms.Text.NormalizeText("Text", "Raw", keepDiacritics: true, keepPunctuations: true, keepNumbers: true).Fit(corpusOnly);
+        var composed = prefix.Append(ml.TextGeneration.Trainers.CharRecurrent("Text", options).Fit(prefix.Transform(corpusOnly)));
+        CollectionAssert.AreEqual(GeneratedTexts(fitted.Transform(prompts)), GeneratedTexts(composed.Transform(prompts)));
+    }
+
+    [TestMethod]
+    public void FromPayload_DamagedOrForeign_ThrowsInvalidData()
+    {
+        string payload = s_model.Payload;
+        Assert.AreEqual(s_model.Generate("the"), CharRecurrentModel.FromPayload(payload).Generate("the"));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => CharRecurrentModel.FromPayload("not base64!")).Message, "base64");
+        Assert.ThrowsExactly<InvalidDataException>(() => CharRecurrentModel.FromPayload(payload.AsSpan(0, payload.Length / 2 / 4 * 4)));
+        // A predictor's payload is not a character model.
+        var other = Rnn.MLNet.Persistence.ModelPayload.Write("recurrent-predictor", 1, new { }, []);
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => CharRecurrentModel.FromPayload(other)).Message, "expected a char-language-model");
+        var ml = new MLContext();
+        var copy = ml.Transforms.CopyColumns("A", "B").Fit(ml.Data.LoadFromEnumerable([new CopyRow()]));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => CharRecurrentModel.FromTransformer(copy)).Message, "no character-level model");
     }
 
     [TestMethod]
