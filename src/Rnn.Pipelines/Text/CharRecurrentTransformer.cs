@@ -13,10 +13,10 @@ namespace Rnn.MLNet;
 /// </summary>
 /// <remarks>
 /// <para>Per row: the prompt's characters are mapped to ids (a character the corpus never had is skipped, or throws, per
-/// <see cref="UnknownCharacters"/>; an empty prompt, or one with no known character, starts from
-/// <see cref="CharVocabulary.StartId"/>), they warm up the recurrent state, then <see cref="GeneratedLength"/> characters are
-/// drawn one at a time with <see cref="Temperature"/> and <see cref="TopK"/>, each fed back in. Every row uses a new
-/// generator seeded with <see cref="GenerationSeed"/>, so the output is a function of the prompt alone: the same prompt and
+/// <see cref="CharRecurrentModel.UnknownCharacters"/>; an empty prompt, or one with no known character, starts from
+/// <see cref="CharVocabulary.StartId"/>), they warm up the recurrent state, then <see cref="CharRecurrentModel.GeneratedLength"/> characters are
+/// drawn one at a time with <see cref="CharRecurrentModel.Temperature"/> and <see cref="CharRecurrentModel.TopK"/>, each fed back in. Every row uses a new
+/// generator seeded with <see cref="CharRecurrentModel.GenerationSeed"/>, so the output is a function of the prompt alone: the same prompt and
 /// seed give the same text, whatever the row's position, thread or process (deterministic per row).</para>
 /// <para>It is made of ML.NET built-ins (a payload carried by CustomMapping + ValueMapping, a CustomMapping generation
 /// kernel, CopyColumns, DropColumns; see docs/model-format.md): <c>ml.Model.Save</c> writes it into ML.NET's zip and
@@ -44,38 +44,17 @@ public sealed class CharRecurrentTransformer : ITransformer, IPayloadOwner
         _inner = CharGenerationKernel.Create(ml, Payload, model.PromptColumnName, model.OutputColumnName).Fit(empty);
     }
 
-    /// <summary>The typed model: vocabulary, network shape, PyTorch-named weights, generation settings, training history.</summary>
+    /// <summary>
+    /// The typed model: vocabulary, network shape, PyTorch-named weights, generation settings (length, temperature, top-k,
+    /// seed, unknown characters), training history.
+    /// </summary>
     public CharRecurrentModel Model { get; }
-
-    /// <summary>The characters the model knows, with their ids.</summary>
-    public CharVocabulary Vocabulary => Model.Vocabulary;
 
     /// <summary>The text column prompts are read from.</summary>
     public string PromptColumnName => Model.PromptColumnName;
 
     /// <summary>The text column the generated continuation is written to.</summary>
     public string OutputColumnName => Model.OutputColumnName;
-
-    /// <summary>Characters generated per row.</summary>
-    public int GeneratedLength => Model.GeneratedLength;
-
-    /// <summary>Sampling temperature (0 = always the most likely character).</summary>
-    public float Temperature => Model.Temperature;
-
-    /// <summary>Draw among the k most likely characters only; 0 = all.</summary>
-    public int TopK => Model.TopK;
-
-    /// <summary>Seed of every row's generator.</summary>
-    public int GenerationSeed => Model.GenerationSeed;
-
-    /// <summary>What happens to prompt characters missing from the vocabulary.</summary>
-    public UnknownCharacterHandling UnknownCharacters => Model.UnknownCharacters;
-
-    /// <summary>The network's shape.</summary>
-    public SequenceModelOptions ModelOptions => Model.NetworkOptions;
-
-    /// <summary>The network's parameters, named as a PyTorch module would name them (<c>embedding.weight</c>, <c>rnn.weight_ih_l0</c>, <c>fc.weight</c>, ...).</summary>
-    public ParameterCollection Parameters => Model.Parameters;
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => true;
@@ -86,7 +65,7 @@ public sealed class CharRecurrentTransformer : ITransformer, IPayloadOwner
 
     /// <summary>The continuation of <paramref name="prompt"/> under this transformer's generation settings (thread-safe).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is null.</exception>
-    /// <exception cref="ArgumentException">The prompt has an unknown character and <see cref="UnknownCharacters"/> is <see cref="UnknownCharacterHandling.Throw"/>.</exception>
+    /// <exception cref="ArgumentException">The prompt has an unknown character and <see cref="CharRecurrentModel.UnknownCharacters"/> is <see cref="UnknownCharacterHandling.Throw"/>.</exception>
     public string Generate(string prompt) => Model.Generate(prompt);
 
     /// <summary>The same model with other generation settings (the ones not given are kept); the network is shared, not copied.</summary>

@@ -105,7 +105,7 @@ public sealed class CharRecurrentTrainerTest
         var ml = new MLContext(seed: 1);
         var rows = Transform(ml, s_model, "the ", "", "on the mat");
         Assert.HasCount(3, rows);
-        Assert.IsTrue(rows.All(r => r.GeneratedText.Length == 40 && r.GeneratedText.All(c => s_model.Vocabulary.TryGetId(c, out _))));
+        Assert.IsTrue(rows.All(r => r.GeneratedText.Length == 40 && r.GeneratedText.All(c => s_model.Model.Vocabulary.TryGetId(c, out _))));
         Assert.AreEqual(s_model.Generate("on the mat"), rows[2].GeneratedText);
     }
 
@@ -122,7 +122,7 @@ public sealed class CharRecurrentTrainerTest
     [TestMethod]
     public void Generate_TemperatureZero_IgnoresTheSeed()
     {
-        Assert.AreEqual(0f, s_model.Temperature);
+        Assert.AreEqual(0f, s_model.Model.Temperature);
         Assert.AreEqual(s_model.Generate("the c"), s_model.WithGeneration(generationSeed: 99).Generate("the c"));
     }
 
@@ -150,11 +150,11 @@ public sealed class CharRecurrentTrainerTest
         // ML.NET loads the built-ins the transformer is made of; the typed model comes back from the payload they carry.
         var model = CharRecurrentModel.FromTransformer(loaded);
         Assert.AreEqual("Prompt", inputSchema[0].Name);
-        Assert.AreEqual(s_model.Vocabulary.ToString(), model.Vocabulary.ToString());
+        Assert.AreEqual(s_model.Model.Vocabulary.ToString(), model.Vocabulary.ToString());
         Assert.AreEqual((0.8f, 5, 3, 40), (model.Temperature, model.TopK, model.GenerationSeed, model.GeneratedLength));
         Assert.AreEqual(("Prompt", "GeneratedText"), (model.PromptColumnName, model.OutputColumnName));
         Assert.IsNull(model.TrainingResult);
-        foreach (var (name, p) in sampling.Parameters)
+        foreach (var (name, p) in sampling.Model.Parameters)
             CollectionAssert.AreEqual(p.Value.Span.ToArray(), model.Parameters[name].Value.Span.ToArray(), name);
         Assert.AreEqual(sampling.Generate("the"), model.Generate("the"));
         Assert.AreEqual(sampling.Model.Generate("the", 100, 1.2f, 3, 9), model.Generate("the", 100, 1.2f, 3, 9));
@@ -263,7 +263,7 @@ public sealed class CharRecurrentTrainerTest
         var loaded = new MLContext().Model.Load(zip, out _);
 
         var model = CharRecurrentModel.FromTransformer(loaded);
-        Assert.AreEqual(fitted.LastTransformer.Vocabulary.ToString(), model.Vocabulary.ToString());
+        Assert.AreEqual(fitted.LastTransformer.Model.Vocabulary.ToString(), model.Vocabulary.ToString());
         Assert.AreEqual(fitted.LastTransformer.Generate("the c"), model.Generate("the c"));
         Assert.AreSame(fitted.LastTransformer.Model, CharRecurrentModel.FromTransformer(fitted));
         CollectionAssert.AreEqual(GeneratedTexts(fitted.Transform(prompts)), GeneratedTexts(loaded.Transform(prompts)));
