@@ -9,12 +9,23 @@ internal sealed record GenerationSettings(int Length, float Temperature, int Top
     /// <summary>The most characters one row may ask for.</summary>
     public const int MaxLength = 1_000_000;
 
-    /// <summary>The first problem with these settings, or null.</summary>
+    /// <summary>The first problem with these settings, named as the trainer's options name them, or null.</summary>
     public string? Problem() =>
-        Length is < 0 or > MaxLength ? $"GeneratedLength must be in 0..{MaxLength}, got {Length}"
-        : !(Temperature >= 0f) || float.IsInfinity(Temperature) ? $"Temperature must be finite and non-negative, got {Temperature}"
-        : TopK < 0 ? $"TopK must be 0 (all characters) or positive, got {TopK}"
-        : !Enum.IsDefined(UnknownCharacters) ? $"unknown UnknownCharacters value {UnknownCharacters}"
+        FirstProblem("GeneratedLength", "Temperature", "TopK", "UnknownCharacters") is { } p ? $"{p.Message}, got {p.Value}" : null;
+
+    /// <summary>Throws for the first setting out of range, naming it by the caller's parameter name.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public void Validate(string lengthName, string temperatureName, string topKName, string unknownName)
+    {
+        if (FirstProblem(lengthName, temperatureName, topKName, unknownName) is { } p)
+            throw new ArgumentOutOfRangeException(p.Name, p.Value, p.Message + ".");
+    }
+
+    private (string Name, object Value, string Message)? FirstProblem(string lengthName, string temperatureName, string topKName, string unknownName) =>
+        Length is < 0 or > MaxLength ? (lengthName, Length, $"{lengthName} must be in 0..{MaxLength}")
+        : !(Temperature >= 0f) || float.IsInfinity(Temperature) ? (temperatureName, Temperature, $"{temperatureName} must be finite and non-negative")
+        : TopK < 0 ? (topKName, TopK, $"{topKName} must be 0 (all characters) or positive")
+        : !Enum.IsDefined(UnknownCharacters) ? (unknownName, UnknownCharacters, $"{unknownName} must be Skip or Throw")
         : null;
 }
 
@@ -33,7 +44,7 @@ internal sealed class CharGenerator(Rnn.MLNet.CharVocabulary vocabulary, Sequenc
     {
         if (settings.Length == 0) return string.Empty;
         if (_prompt.Length < Math.Max(1, prompt.Length)) _prompt = new int[Math.Max(1, prompt.Length)];
-        int n = vocabulary.Encode(prompt, _prompt, settings.UnknownCharacters);
+        int n = vocabulary.Encode(prompt, _prompt, settings.UnknownCharacters, "prompt");
         if (n == 0) _prompt[n++] = vocabulary.StartId;
         if (_generated.Length < settings.Length) _generated = new int[settings.Length];
         Span<int> generated = _generated.AsSpan(0, settings.Length);

@@ -1,8 +1,10 @@
 using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using Rnn.Core.Layers;
 using Rnn.Core.Models;
 using Rnn.Core.Training;
-using Rnn.MLNet.Data;
 using Rnn.Pipelines.Text;
 
 namespace Rnn.MLNet;
@@ -15,21 +17,27 @@ namespace Rnn.MLNet;
 /// <para>Estimator characteristics: needs training; input: a scalar text column holding the corpus (rows are joined with
 /// '\n' in row order, so a file loaded one line per row reads as the file); output of the fitted transformer: a text column
 /// (<see cref="CharRecurrentTrainerOptions.OutputColumnName"/>) generated from the prompt column
-/// (<see cref="CharRecurrentTrainerOptions.PromptColumnName"/>), which must be present when transforming.</para>
+/// (<see cref="CharRecurrentTrainerOptions.PromptColumnName"/>), which must be present when transforming (and, in an
+/// estimator chain, in the corpus view too: see <see cref="GetOutputSchema"/>).</para>
 /// <para>The vocabulary is the corpus's distinct characters (<see cref="CharVocabulary"/>). An empty corpus, or one of a
 /// single character, is an error. Losses are in nats per character; <see cref="LastTrainingResult"/> holds them per epoch.</para>
+/// <para>Seeds: the network's initialisation and dropout use <see cref="CharRecurrentTrainerOptions.Seed"/>, or else the next
+/// seed of the <see cref="MLContext"/> (so <c>new MLContext(seed: 1)</c> makes fitting reproducible). Generation uses its own
+/// seed, <see cref="CharRecurrentTrainerOptions.GenerationSeed"/>, for every row (see <see cref="CharRecurrentTransformer"/>).</para>
+/// <para>The fitted transformer is made of ML.NET built-ins, so <c>ml.Model.Save</c>/<c>ml.Model.Load</c> handle it like
+/// any other; <see cref="CharRecurrentModel.FromTransformer"/> recovers the typed model after a load.</para>
 /// </remarks>
 public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
 {
-    private readonly MLContext _context;
+    private readonly IHostEnvironment _environment;
     private readonly CharRecurrentTrainerOptions _options;
 
-    internal CharRecurrentTrainer(MLContext context, string textColumnName, CharRecurrentTrainerOptions options)
+    internal CharRecurrentTrainer(IHostEnvironment environment, string textColumnName, CharRecurrentTrainerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentException.ThrowIfNullOrEmpty(textColumnName);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (string.IsNullOrEmpty(textColumnName)) throw new ArgumentException("textColumnName must name the corpus column.", nameof(textColumnName));
         ArgumentNullException.ThrowIfNull(options);
-        _context = context;
+        _environment = environment;
         TextColumnName = textColumnName;
         _options = options.Clone();
         Validate(_options);
@@ -42,7 +50,7 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
     public LanguageModelResult? LastTrainingResult { get; private set; }
 
     /// <summary>Learns the vocabulary and trains the network on the corpus in <see cref="TextColumnName"/>.</summary>
-    /// <exception cref="ArgumentException">The column is missing or not text, or the corpus is empty.</exception>
+    /// <exception cref="ArgumentException">The column is missing or not scalar text, or the corpus has fewer than two characters (the message names the column).</exception>
     public CharRecurrentTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -54,8 +62,8 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
 
         var vocabulary = CharVocabulary.FromText(corpus);
         int[] tokens = vocabulary.Encode(corpus, UnknownCharacterHandling.Throw);
-        int seed = _options.Seed ?? _context.NextSeed();
-        var model = new SequenceModel(CharRecurrentTransformer.NetworkOptions((CellType)_options.Cell, vocabulary.Count, _options.EmbeddingSize,
+        int seed = _options.Seed ?? CatalogContext.Host(_environment, nameof(CharRecurrentTrainer)).Rand.Next();
+        var model = new SequenceModel(CharRecurrentModel.Options((CellType)_options.Cell, vocabulary.Count, _options.EmbeddingSize,
             _options.HiddenSize, _options.NumberOfLayers, _options.Dropout, seed));
         var generation = Generation(_options);
         var progress = _options.Progress;
@@ -75,26 +83,32 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
             RestoreBestWeights = _options.RestoreBestWeights,
             Progress = progress is null ? null : p => progress(new CharRecurrentProgress(p, p.IsEpochEnd ? sampler?.Generate("", sampleSettings) : null)),
         });
-        return new CharRecurrentTransformer(vocabulary, model, generation, _options.PromptColumnName, _options.OutputColumnName);
+        return new CharRecurrentTransformer(new CharRecurrentModel(vocabulary, model, generation, _options.PromptColumnName, _options.OutputColumnName, LastTrainingResult));
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The schema of the fitted transformer's output on data of <paramref name="inputSchema"/>: the input's columns plus
+    /// the generated text column (<see cref="CharRecurrentTrainerOptions.OutputColumnName"/>, String).
+    /// </summary>
+    /// <remarks>
+    /// Both the corpus column and the prompt column must be scalar text: ML.NET's <c>EstimatorChain.Fit</c> checks the
+    /// schema first and applies every fitted transformer to the data it was fitted on, so a pipeline ending in this trainer
+    /// needs a prompt column in the corpus view (an empty one will do) and fails here, before training, without it. To fit
+    /// on a corpus alone, fit the trainer on its own and append the result: <c>prefix.Append(trainer.Fit(corpus))</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The text or prompt column is missing or not scalar text (the message names it).</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        if (!inputSchema.TryFindColumn(TextColumnName, out var text))
-            throw new ArgumentException($"Text column '{TextColumnName}' not found in the input schema.", nameof(inputSchema));
-        if (text.IsVector || text.ItemType is not TextDataViewType)
-            throw new ArgumentException($"Text column '{TextColumnName}' is {text}; the character model reads a scalar String column.", nameof(inputSchema));
-        var columns = inputSchema.Where(c => c.Name != _options.OutputColumnName).ToList();
-        columns.Add(new SchemaShape.Column(_options.OutputColumnName, SchemaShape.VectorKind.Scalar, TextDataViewType.Instance, false));
-        return new SchemaShape(columns);
+        TextColumns.Require(inputSchema, TextColumnName, "text");
+        TextColumns.Require(inputSchema, _options.PromptColumnName, "prompt");
+        // The shape of the same chain of built-ins the fitted transformer is made of.
+        return CharGenerationKernel.Create(new MLContext(), "", _options.PromptColumnName, _options.OutputColumnName).GetOutputSchema(inputSchema);
     }
 
     private string ReadCorpus(IDataView input)
     {
-        var column = Internals.Columns.Find(input.Schema, TextColumnName, "text");
-        TextShapes.RequireScalarText(column);
+        var column = TextColumns.Require(input.Schema, TextColumnName, "text");
         var corpus = new StringBuilder();
         using var cursor = input.GetRowCursor([column]);
         var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
@@ -130,7 +144,7 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
         Check(options.GradientClipNorm >= 0f, options.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
         Check(options.ValidationFraction >= 0f && options.ValidationFraction < 1f, options.ValidationFraction, "ValidationFraction must be in [0, 1)");
         Check(options.EpochSampleLength is >= 0 and <= GenerationSettings.MaxLength, options.EpochSampleLength, $"EpochSampleLength must be in 0..{GenerationSettings.MaxLength}");
-        if (Generation(options).Problem() is { } problem) Check(false, problem, problem);
+        if (Generation(options).Problem() is { } problem) throw new ArgumentOutOfRangeException(nameof(options), $"CharRecurrentTrainerOptions.{problem}.");
 
         static void Check(bool ok, object value, string message)
         {
@@ -139,25 +153,3 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
     }
 }
 
-/// <summary>The character-level language model on ML.NET's text generation catalog.</summary>
-/// <example>
-/// <code>
-/// var trainer = ml.TextGeneration.Trainers.CharRecurrent("Text", new CharRecurrentTrainerOptions { HiddenSize = 256, Epochs = 5 });
-/// CharRecurrentTransformer model = trainer.Fit(corpus);          // one text column, the whole corpus
-/// string next = model.Generate("ROMEO:");                      // or model.Transform(prompts): Prompt -> GeneratedText
-/// </code>
-/// See examples/CharRnn.
-/// </example>
-public static class CharRecurrentCatalogExtensions
-{
-    /// <summary>A character-level recurrent language model trained on <paramref name="textColumnName"/>.</summary>
-    /// <param name="catalog">The text generation trainers.</param>
-    /// <param name="textColumnName">The corpus column (scalar text; rows are joined with '\n'). Default "Text".</param>
-    /// <param name="options">Network, training and generation options; null for the defaults.</param>
-    public static CharRecurrentTrainer CharRecurrent(this TextGenerationCatalog.TextGenerationTrainers catalog, string textColumnName = "Text",
-        CharRecurrentTrainerOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return new CharRecurrentTrainer(catalog.Context, textColumnName, options ?? new CharRecurrentTrainerOptions());
-    }
-}

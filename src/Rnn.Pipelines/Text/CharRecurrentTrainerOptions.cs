@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Rnn.Core.Training;
 
 namespace Rnn.MLNet;

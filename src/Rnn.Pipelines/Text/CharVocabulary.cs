@@ -89,7 +89,11 @@ public sealed class CharVocabulary : IReadOnlyList<char>
     /// how many were written: fewer than the text's length when unknown characters are skipped.
     /// </summary>
     /// <exception cref="ArgumentException">A character is unknown and <paramref name="unknown"/> is <see cref="UnknownCharacterHandling.Throw"/>.</exception>
-    public int Encode(ReadOnlySpan<char> text, Span<int> destination, UnknownCharacterHandling unknown = UnknownCharacterHandling.Skip)
+    public int Encode(ReadOnlySpan<char> text, Span<int> destination, UnknownCharacterHandling unknown = UnknownCharacterHandling.Skip) =>
+        Encode(text, destination, unknown, nameof(text));
+
+    /// <summary>As the public overload; an unknown character's error names <paramref name="textName"/> (the caller's parameter).</summary>
+    internal int Encode(ReadOnlySpan<char> text, Span<int> destination, UnknownCharacterHandling unknown, string textName)
     {
         if (destination.Length < text.Length)
             throw new ArgumentException($"destination holds {destination.Length} ids, the text has {text.Length} characters.", nameof(destination));
@@ -98,7 +102,7 @@ public sealed class CharVocabulary : IReadOnlyList<char>
         {
             if (TryGetId(text[i], out int id)) destination[n++] = id;
             else if (unknown == UnknownCharacterHandling.Throw)
-                throw new ArgumentException($"Character U+{(int)text[i]:X4} ('{text[i]}') at position {i} is not in the model's vocabulary of {Count} characters.", nameof(text));
+                throw new ArgumentException($"Character U+{(int)text[i]:X4} ('{text[i]}') at position {i} of the {textName} is not in the model's vocabulary of {Count} characters.", textName);
         }
         return n;
     }

@@ -1,5 +1,7 @@
-using Rnn.MLNet;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.Core.Training;
+using Rnn.MLNet;
 
 namespace Rnn.Pipelines.Tests.Text;
 
@@ -27,6 +29,38 @@ public sealed class CharRecurrentTrainerTest
 
         public string GeneratedText { get; set; } = "";
     }
+
+    public sealed class CorpusAndPrompt
+    {
+        public string Text { get; set; } = "";
+
+        public string Prompt { get; set; } = "";
+    }
+
+    public sealed class RawRow
+    {
+        public string Raw { get; set; } = "";
+    }
+
+    public sealed class RawAndPrompt
+    {
+        public string Raw { get; set; } = "";
+
+        public string Prompt { get; set; } = "";
+    }
+
+    public sealed class CopyRow
+    {
+        public string B { get; set; } = "";
+    }
+
+    public sealed class NumericPrompt
+    {
+        public float Prompt { get; set; }
+    }
+
+    private static List<string> GeneratedTexts(IDataView view) =>
+        new MLContext().Data.CreateEnumerable<Generated>(view, reuseRowObject: false).Select(r => r.GeneratedText).ToList();
 
     private static CharRecurrentTrainerOptions SmallOptions(List<CharRecurrentProgress>? reports = null) => new()
     {
@@ -71,7 +105,7 @@ public sealed class CharRecurrentTrainerTest
         var ml = new MLContext(seed: 1);
         var rows = Transform(ml, s_model, "the ", "", "on the mat");
         Assert.HasCount(3, rows);
-        Assert.IsTrue(rows.All(r => r.GeneratedText.Length == 40 && r.GeneratedText.All(c => s_model.Vocabulary.TryGetId(c, out _))));
+        Assert.IsTrue(rows.All(r => r.GeneratedText.Length == 40 && r.GeneratedText.All(c => s_model.Model.Vocabulary.TryGetId(c, out _))));
         Assert.AreEqual(s_model.Generate("on the mat"), rows[2].GeneratedText);
     }
 
@@ -88,7 +122,7 @@ public sealed class CharRecurrentTrainerTest
     [TestMethod]
     public void Generate_TemperatureZero_IgnoresTheSeed()
     {
-        Assert.AreEqual(0f, s_model.Temperature);
+        Assert.AreEqual(0f, s_model.Model.Temperature);
         Assert.AreEqual(s_model.Generate("the c"), s_model.WithGeneration(generationSeed: 99).Generate("the c"));
     }
 
@@ -103,7 +137,7 @@ public sealed class CharRecurrentTrainerTest
     }
 
     [TestMethod]
-    public void SaveLoad_Zip_GeneratesTheSameText()
+    public void SaveLoad_Zip_GeneratesTheSameText_AndRecoversTheTypedModel()
     {
         var ml = new MLContext(seed: 1);
         var sampling = s_model.WithGeneration(temperature: 0.8f, topK: 5, generationSeed: 3);
@@ -111,19 +145,149 @@ public sealed class CharRecurrentTrainerTest
         using var zip = new MemoryStream();
         ml.Model.Save(sampling, schema, zip);
         zip.Position = 0;
-        var loaded = ml.Model.Load(zip, out var inputSchema);
+        var loaded = new MLContext().Model.Load(zip, out var inputSchema);
 
-        // A saved model loads as a chain (ML.NET's behaviour); the generator is its only step.
-        var generator = (CharRecurrentTransformer)((TransformerChain<ITransformer>)loaded).LastTransformer;
+        // ML.NET loads the built-ins the transformer is made of; the typed model comes back from the payload they carry.
+        var model = CharRecurrentModel.FromTransformer(loaded);
         Assert.AreEqual("Prompt", inputSchema[0].Name);
-        Assert.AreEqual(s_model.Vocabulary.ToString(), generator.Vocabulary.ToString());
-        Assert.AreEqual((0.8f, 5, 3, 40), (generator.Temperature, generator.TopK, generator.GenerationSeed, generator.GeneratedLength));
-        foreach (var (name, p) in sampling.Parameters)
-            CollectionAssert.AreEqual(p.Value.Span.ToArray(), generator.Parameters[name].Value.Span.ToArray(), name);
+        Assert.AreEqual(s_model.Model.Vocabulary.ToString(), model.Vocabulary.ToString());
+        Assert.AreEqual((0.8f, 5, 3, 40), (model.Temperature, model.TopK, model.GenerationSeed, model.GeneratedLength));
+        Assert.AreEqual(("Prompt", "GeneratedText"), (model.PromptColumnName, model.OutputColumnName));
+        Assert.IsNull(model.TrainingResult);
+        foreach (var (name, p) in sampling.Model.Parameters)
+            CollectionAssert.AreEqual(p.Value.Span.ToArray(), model.Parameters[name].Value.Span.ToArray(), name);
+        Assert.AreEqual(sampling.Generate("the"), model.Generate("the"));
+        Assert.AreEqual(sampling.Model.Generate("the", 100, 1.2f, 3, 9), model.Generate("the", 100, 1.2f, 3, 9));
+
         CollectionAssert.AreEqual(Transform(ml, sampling, "the", "mat").Select(r => r.GeneratedText).ToList(),
             Transform(ml, loaded, "the", "mat").Select(r => r.GeneratedText).ToList());
         var engine = ml.Model.CreatePredictionEngine<PromptRow, Generated>(loaded);
         Assert.AreEqual(sampling.Generate("sat"), engine.Predict(new PromptRow { Prompt = "sat" }).GeneratedText);
+    }
+
+    [TestMethod]
+    public void SaveLoad_FreshProcess_TransformsAndGeneratesTheSameText()
+    {
+        var ml = new MLContext(seed: 1);
+        var sampling = s_model.WithGeneration(temperature: 1f, topK: 4, generationSeed: 5, generatedLength: 60);
+        string folder = Directory.CreateTempSubdirectory("rnnml-chargen-").FullName;
+        try
+        {
+            string zip = Path.Combine(folder, "chargen.zip");
+            var prompts = ml.Data.LoadFromEnumerable(new[] { "the cat", "", "on the mat", "the cat" }.Select(p => new PromptRow { Prompt = p }));
+            ml.Model.Save(sampling, prompts.Schema, zip);
+            var expected = Transform(ml, sampling, "the cat", "", "on the mat", "the cat").Select(r => r.GeneratedText).ToList();
+            Assert.AreEqual(expected[0], expected[3], "deterministic per row: the same prompt gives the same text in any row");
+
+            // Plain ml.Model.Load + Transform in a process that never touched RnnMl before.
+            var transformed = LoadHostProcess.Run(ml, "transform", zip, prompts, folder);
+            CollectionAssert.AreEqual(expected, GeneratedTexts(transformed));
+            // Typed model recovered there from the loaded pipeline (CharRecurrentModel.FromTransformer), then Generate.
+            var generated = LoadHostProcess.Run(ml, "generate", zip, prompts, folder);
+            CollectionAssert.AreEqual(expected, GeneratedTexts(generated));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void GetOutputSchema_EqualsTheTransformedSchema()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable([new CorpusAndPrompt { Text = "the cat", Prompt = "the" }]);
+        var trainer = ml.TextGeneration.Trainers.CharRecurrent("Text", SmallOptions());
+        var promised = Shapes.Describe(trainer.GetOutputSchema(Shapes.Of(data.Schema)));
+        var actual = Shapes.Describe(Shapes.Of(s_model.Transform(data).Schema));
+        CollectionAssert.AreEqual(actual, promised);
+        CollectionAssert.Contains(promised, "GeneratedText: Scalar String key=False");
+
+        // A corpus without a prompt column fails the schema check (before any training in an estimator chain).
+        var corpusOnly = ml.Data.LoadFromEnumerable([new TextRow { Text = "abc" }]);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => trainer.GetOutputSchema(Shapes.Of(corpusOnly.Schema))).Message, "'Prompt'");
+        var chain = ml.Transforms.CopyColumns("Copy", "Text").Append(trainer);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => chain.Fit(corpusOnly)).Message, "'Prompt'");
+    }
+
+    [TestMethod]
+    public void Transform_PromptColumnMissingOrNotText_ThrowsNamingIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => s_model.Transform(ml.Data.LoadFromEnumerable([new TextRow { Text = "abc" }])));
+        StringAssert.Contains(e.Message, "'Prompt'");
+        e = Assert.ThrowsExactly<ArgumentException>(() => s_model.Transform(ml.Data.LoadFromEnumerable([new NumericPrompt { Prompt = 1f }])));
+        StringAssert.Contains(e.Message, "'Prompt'");
+        StringAssert.Contains(e.Message, "String");
+    }
+
+    [TestMethod]
+    public void Transform_UnknownCharacterWithThrowPolicy_ThrowsNamingIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var strict = s_model.WithGeneration(unknownCharacters: UnknownCharacterHandling.Throw);
+        // ML.NET's parallel cursors wrap what a mapping throws in an InvalidOperationException; the cause is inside.
+        Exception? e = Assert.Throws<Exception>(() => Transform(ml, strict, "the cat#"));
+        while (e is not null and not ArgumentException) e = e.InnerException;
+        Assert.IsNotNull(e, "an ArgumentException is the cause");
+        Assert.AreEqual("prompt", ((ArgumentException)e).ParamName);
+        StringAssert.Contains(e.Message, "U+0023");
+        StringAssert.Contains(e.Message, "position 7");
+    }
+
+    [TestMethod]
+    public void Generate_ExplicitSettingsOutOfRange_ThrowNamingTheParameter()
+    {
+        var model = s_model.Model;
+        Assert.AreEqual("length", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Generate("a", -1)).ParamName);
+        Assert.AreEqual("temperature", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Generate("a", 5, float.NaN)).ParamName);
+        Assert.AreEqual("topK", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Generate("a", 5, 1f, -2)).ParamName);
+        Assert.AreEqual(model.Generate("the", 50, 0.9f, 2, 4), s_model.WithGeneration(50, 0.9f, 2, 4).Generate("the"));
+    }
+
+    [TestMethod]
+    public void Pipeline_AfterAnotherTransform_FitsSavesLoadsAndRecoversTheModel()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallOptions();
+        options.Epochs = 2;
+        options.GeneratedLength = 20;
+        // In an estimator chain the corpus view needs a prompt column (EstimatorChain.Fit transforms after fitting).
+        var pipeline = ml.Transforms.Text.NormalizeText("Text", "Raw", keepDiacritics: true, keepPunctuations: true, keepNumbers: true)
+            .Append(ml.TextGeneration.Trainers.CharRecurrent("Text", options));
+        var fitted = pipeline.Fit(ml.Data.LoadFromEnumerable([new RawAndPrompt { Raw = "The Cat Sat On The Mat.\nThe Cat." }]));
+        var prompts = ml.Data.LoadFromEnumerable([new RawAndPrompt { Raw = "x", Prompt = "the c" }]);
+        using var zip = new MemoryStream();
+        ml.Model.Save(fitted, prompts.Schema, zip);
+        zip.Position = 0;
+        var loaded = new MLContext().Model.Load(zip, out _);
+
+        var model = CharRecurrentModel.FromTransformer(loaded);
+        Assert.AreEqual(fitted.LastTransformer.Model.Vocabulary.ToString(), model.Vocabulary.ToString());
+        Assert.AreEqual(fitted.LastTransformer.Generate("the c"), model.Generate("the c"));
+        Assert.AreSame(fitted.LastTransformer.Model, CharRecurrentModel.FromTransformer(fitted));
+        CollectionAssert.AreEqual(GeneratedTexts(fitted.Transform(prompts)), GeneratedTexts(loaded.Transform(prompts)));
+
+        // On a corpus alone: fit the trainer on its own and append the fitted transformer (same seed, same model).
+        var corpusOnly = ml.Data.LoadFromEnumerable([new RawRow { Raw = "The Cat Sat On The Mat.\nThe Cat." }]);
+        var prefix = ml.Transforms.Text.NormalizeText("Text", "Raw", keepDiacritics: true, keepPunctuations: true, keepNumbers: true).Fit(corpusOnly);
+        var composed = prefix.Append(ml.TextGeneration.Trainers.CharRecurrent("Text", options).Fit(prefix.Transform(corpusOnly)));
+        CollectionAssert.AreEqual(GeneratedTexts(fitted.Transform(prompts)), GeneratedTexts(composed.Transform(prompts)));
+    }
+
+    [TestMethod]
+    public void FromPayload_DamagedOrForeign_ThrowsInvalidData()
+    {
+        string payload = s_model.Payload;
+        Assert.AreEqual(s_model.Generate("the"), CharRecurrentModel.FromPayload(payload).Generate("the"));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => CharRecurrentModel.FromPayload("not base64!")).Message, "base64");
+        Assert.ThrowsExactly<InvalidDataException>(() => CharRecurrentModel.FromPayload(payload.AsSpan(0, payload.Length / 2 / 4 * 4)));
+        // A predictor's payload is not a character model.
+        var other = Rnn.MLNet.Persistence.ModelPayload.Write("recurrent-predictor", 1, new { }, []);
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => CharRecurrentModel.FromPayload(other)).Message, "expected a char-language-model");
+        var ml = new MLContext();
+        var copy = ml.Transforms.CopyColumns("A", "B").Fit(ml.Data.LoadFromEnumerable([new CopyRow()]));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => CharRecurrentModel.FromTransformer(copy)).Message, "no character-level model");
     }
 
     [TestMethod]
@@ -142,11 +306,12 @@ public sealed class CharRecurrentTrainerTest
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable([new TextRow { Text = "abc" }]);
         var wrong = ml.TextGeneration.Trainers.CharRecurrent("Body", SmallOptions());
-        Assert.ThrowsExactly<ArgumentException>(() => wrong.Fit(data));
-        Assert.ThrowsExactly<ArgumentException>(() => wrong.GetOutputSchema(SchemaShape.Create(data.Schema)));
-        var shape = ml.TextGeneration.Trainers.CharRecurrent("Text", SmallOptions()).GetOutputSchema(SchemaShape.Create(data.Schema));
-        Assert.IsTrue(shape.TryFindColumn("GeneratedText", out _));
-        Assert.ThrowsExactly<ArgumentException>(() => s_model.Transform(data), "the prompt column is missing");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => wrong.Fit(data)).Message, "'Body'");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => wrong.GetOutputSchema(Shapes.Of(data.Schema))).Message, "'Body'");
+        var numbers = ml.Data.LoadFromEnumerable([new NumericPrompt { Prompt = 1f }]);
+        var onNumbers = ml.TextGeneration.Trainers.CharRecurrent("Prompt", SmallOptions());
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => onNumbers.Fit(numbers)).Message, "'Prompt'");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => onNumbers.GetOutputSchema(Shapes.Of(numbers.Schema))).Message, "'Prompt'");
     }
 
     [TestMethod]
@@ -155,6 +320,8 @@ public sealed class CharRecurrentTrainerTest
         var ml = new MLContext();
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.TextGeneration.Trainers.CharRecurrent("Text", new CharRecurrentTrainerOptions { Temperature = -1f }));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.TextGeneration.Trainers.CharRecurrent("Text", new CharRecurrentTrainerOptions { SequenceLength = 0 }));
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_model.WithGeneration(topK: -1));
+        Assert.AreEqual("topK", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_model.WithGeneration(topK: -1)).ParamName);
+        Assert.AreEqual("generatedLength", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_model.WithGeneration(generatedLength: -1)).ParamName);
+        Assert.AreEqual("textColumnName", Assert.ThrowsExactly<ArgumentException>(() => ml.TextGeneration.Trainers.CharRecurrent("")).ParamName);
     }
 }

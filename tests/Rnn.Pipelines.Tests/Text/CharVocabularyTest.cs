@@ -1,4 +1,5 @@
 using Rnn.MLNet;
+
 namespace Rnn.Pipelines.Tests.Text;
 
 [TestClass]
