@@ -1,4 +1,5 @@
-using Rnn.MLNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.Pipelines.Windowing;
 
 namespace Rnn.MLNet;
@@ -37,29 +38,29 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        if (!inputSchema.TryFindColumn(_options.InputColumnName, out var series))
+        var series = inputSchema.FirstOrDefault(c => c.Name == _options.InputColumnName);
+        if (series.Name is null)
             throw new ArgumentException($"Series column '{_options.InputColumnName}' not found in the input schema.", nameof(inputSchema));
-        bool scalar = !series.IsVector && !series.IsKey && (series.ItemType.RawType == typeof(float) || series.ItemType.RawType == typeof(double));
-        bool vector = series.Kind == SchemaShape.VectorKind.Vector && !series.IsKey && series.ItemType.RawType == typeof(float);
+        bool scalar = series.Kind == SchemaShape.Column.VectorKind.Scalar && !series.IsKey && (series.ItemType.RawType == typeof(float) || series.ItemType.RawType == typeof(double));
+        bool vector = series.Kind == SchemaShape.Column.VectorKind.Vector && !series.IsKey && series.ItemType.RawType == typeof(float);
         if (!scalar && !vector)
             throw new ArgumentException($"Series column '{_options.InputColumnName}' is {series}; expected Single, Double or a known-size vector of Single.", nameof(inputSchema));
         var columns = new List<SchemaShape.Column>();
+        var vectors = new List<string> { _options.OutputColumnName };
+        var scalars = new List<string>();
         foreach (string? key in new[] { _options.GroupColumnName, _options.TimeColumnName })
         {
             if (key is null) continue;
-            if (!inputSchema.TryFindColumn(key, out var c))
+            var c = inputSchema.FirstOrDefault(x => x.Name == key);
+            if (c.Name is null)
                 throw new ArgumentException($"Column '{key}' not found in the input schema.", nameof(inputSchema));
-            if (c.IsVector)
+            if (c.Kind != SchemaShape.Column.VectorKind.Scalar)
                 throw new ArgumentException($"Column '{key}' is {c}; group and time keys must be scalars.", nameof(inputSchema));
             columns.Add(c);
         }
-        columns.Add(new SchemaShape.Column(_options.OutputColumnName, SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false));
         if (_options.Horizon > 0)
-        {
-            var kind = _options.Horizon == 1 && scalar ? SchemaShape.VectorKind.Scalar : SchemaShape.VectorKind.Vector;
-            columns.Add(new SchemaShape.Column(_options.LabelColumnName, kind, NumberDataViewType.Single, false));
-        }
-        return new SchemaShape(columns);
+            (_options.Horizon == 1 && scalar ? scalars : vectors).Add(_options.LabelColumnName);
+        return ShapeColumns.With(columns, vectors, scalars);
     }
 }
 
@@ -70,9 +71,6 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
 /// </summary>
 public sealed class SlidingWindowTransformer : ITransformer
 {
-    internal const string TypeId = "Rnn.SlidingWindow";
-    internal const int FormatVersion = 1;
-
     private readonly SlidingWindowOptions _options;
 
     internal SlidingWindowTransformer(SlidingWindowOptions options) => _options = options;
@@ -104,38 +102,17 @@ public sealed class SlidingWindowTransformer : ITransformer
         return new SlidingWindowDataView(input, _options, GetOutputSchema(input.Schema));
     }
 
-    // *** Model zip format (version 1) ***
-    // settings.json: { outputColumnName, inputColumnName, windowSize, horizon, stride, samplingRate, labelColumnName,
-    //                  groupColumnName | null, timeColumnName | null, missingValues, skipShortSeries }
-    /// <inheritdoc/>
-    public void Save(ModelSaveContext ctx)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ctx.SetVersionInfo(TypeId, FormatVersion);
-        var o = _options;
-        ctx.WriteSettings(new Settings(o.OutputColumnName, o.InputColumnName, o.WindowSize, o.Horizon, o.Stride, o.SamplingRate,
-            o.LabelColumnName, o.GroupColumnName, o.TimeColumnName, o.MissingValues, o.SkipShortSeries));
-    }
-
-    internal static SlidingWindowTransformer Load(ModelLoadContext ctx)
-    {
-        var s = ctx.ReadSettings<Settings>();
-        var options = new SlidingWindowOptions
-        {
-            OutputColumnName = s.OutputColumnName, InputColumnName = s.InputColumnName, WindowSize = s.WindowSize, Horizon = s.Horizon,
-            Stride = s.Stride, SamplingRate = s.SamplingRate, LabelColumnName = s.LabelColumnName, GroupColumnName = s.GroupColumnName,
-            TimeColumnName = s.TimeColumnName, MissingValues = s.MissingValues, SkipShortSeries = s.SkipShortSeries,
-        };
-        try
-        {
-            Validate(options);
-        }
-        catch (ArgumentException e)
-        {
-            ctx.Check(false, e.Message);
-        }
-        return new SlidingWindowTransformer(options);
-    }
+    /// <summary>
+    /// Always throws <see cref="NotSupportedException"/>: ML.NET 6 has no public way for a third-party transformer that
+    /// changes the number of rows to save itself (<c>ModelSaveContext</c>'s members and the loader attributes are
+    /// internal), and no saveable built-in turns rows of steps into rows of windows.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Always; the message says what to do instead.</exception>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
+        "SlidingWindowTransformer cannot be saved with ml.Model.Save: ML.NET 6 keeps the members a row-count-changing transformer needs " +
+        "to save itself internal. Windowing needs no training: recreate it with ml.Transforms.Sequence.SlidingWindow(...) in the loading " +
+        "app and save only the transformers after it (the model fitted on the windows), or use ml.Forecasting.ForecastByRecurrent, " +
+        "whose transformer saves and loads.");
 
     internal static void Validate(SlidingWindowOptions o)
     {
@@ -156,7 +133,4 @@ public sealed class SlidingWindowTransformer : ITransformer
             if (!ok) throw new ArgumentOutOfRangeException(nameof(o), value, $"SlidingWindow: {message}, got {value}.");
         }
     }
-
-    internal sealed record Settings(string OutputColumnName, string InputColumnName, int WindowSize, int Horizon, int Stride, int SamplingRate,
-        string LabelColumnName, string? GroupColumnName, string? TimeColumnName, MissingValuePolicy MissingValues, bool SkipShortSeries);
 }
