@@ -1,5 +1,4 @@
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 using Rnn.Pipelines.Tests.TestKit;
 using Rnn.Pipelines.Windowing;
 
@@ -238,9 +237,9 @@ public sealed class SlidingWindowTest
         foreach (int horizon in new[] { 0, 1, 2 })
         {
             var est = ml.Transforms.Sequence.SlidingWindow("Features", "Value", windowSize: 2, horizon: horizon, groupColumnName: "Series");
-            var promised = est.GetOutputSchema(SchemaShape.Create(data.Schema));
-            var actual = SchemaShape.Create(est.Fit(data).Transform(data).Schema);
-            CollectionAssert.AreEqual(promised.Select(c => c.ToString()).ToList(), actual.Select(c => c.ToString()).ToList(), $"horizon {horizon}");
+            var promised = est.GetOutputSchema(Shapes.Of(data.Schema));
+            var actual = Shapes.Of(est.Fit(data).Transform(data).Schema);
+            CollectionAssert.AreEqual(Shapes.Describe(promised), Shapes.Describe(actual), $"horizon {horizon}");
         }
     }
 
@@ -254,23 +253,39 @@ public sealed class SlidingWindowTest
         Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Value", windowSize: 2, labelColumnName: "F"));
         var est = ml.Transforms.Sequence.SlidingWindow("F", "Missing", windowSize: 2);
         Assert.ThrowsExactly<ArgumentException>(() => est.Fit(Series(ml, 5)));
-        Assert.ThrowsExactly<ArgumentException>(() => est.GetOutputSchema(SchemaShape.Create(Series(ml, 5).Schema)));
+        Assert.ThrowsExactly<ArgumentException>(() => est.GetOutputSchema(Shapes.Of(Series(ml, 5).Schema)));
     }
 
     [TestMethod]
-    public void SlidingWindow_SaveLoad_SameWindows()
+    public void SlidingWindow_Save_ThrowsNotSupportedNamingTheTransformer()
     {
         var ml = new MLContext(seed: 1);
         var data = Series(ml, 12);
         var model = ml.Transforms.Sequence.SlidingWindow("Features", "Value", windowSize: 4, horizon: 2, stride: 3).Fit(data);
         using var stream = new MemoryStream();
-        ml.Model.Save(model, data.Schema, stream);
-        stream.Position = 0;
-        var loaded = new MLContext().Model.Load(stream, out _);
-        var a = Views.Vectors(model.Transform(data), "Label");
-        var b = Views.Vectors(loaded.Transform(data), "Label");
-        Assert.HasCount(a.Count, b);
-        for (int i = 0; i < a.Count; i++) CollectionAssert.AreEqual(a[i], b[i]);
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.Save(model, data.Schema, stream));
+        StringAssert.Contains(e.Message, "SlidingWindowTransformer");
+        StringAssert.Contains(e.Message, "ml.Transforms.Sequence.SlidingWindow");
+    }
+
+    [TestMethod]
+    public void SlidingWindow_BadInput_ExceptionsNameTheColumnOrParameter()
+    {
+        var ml = new MLContext(seed: 1);
+        var missing = Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Nope", windowSize: 2).Fit(Series(ml, 5)));
+        StringAssert.Contains(missing.Message, "'Nope'");
+
+        var texts = ml.Data.LoadFromEnumerable(new[] { new GroupedStep { Series = "a", Value = 1 } });
+        var wrongType = Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Series", windowSize: 1).Fit(texts));
+        StringAssert.Contains(wrongType.Message, "'Series'");
+        var wrongShape = Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Series", windowSize: 1).GetOutputSchema(Shapes.Of(texts.Schema)));
+        StringAssert.Contains(wrongShape.Message, "'Series'");
+
+        var tooLong = ml.Transforms.Sequence.SlidingWindow("F", "Value", windowSize: 8).Fit(Series(ml, 5)).Transform(Series(ml, 5));
+        var shortSeries = Assert.ThrowsExactly<InvalidDataException>(() => Views.Vectors(tooLong, "F"));
+        StringAssert.Contains(shortSeries.Message, "5 steps");
+        var badWindow = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Value", windowSize: -1));
+        StringAssert.Contains(badWindow.Message, "windowSize");
     }
 
     [TestMethod]
