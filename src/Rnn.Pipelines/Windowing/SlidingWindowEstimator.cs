@@ -29,7 +29,7 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
     public SlidingWindowTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var transformer = new SlidingWindowTransformer(_options);
+        var transformer = new SlidingWindowTransformer(_options, input);
         transformer.GetOutputSchema(input.Schema);
         return transformer;
     }
@@ -72,8 +72,13 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
 public sealed class SlidingWindowTransformer : ITransformer
 {
     private readonly SlidingWindowOptions _options;
+    private readonly IDataView _fitInput;
 
-    internal SlidingWindowTransformer(SlidingWindowOptions options) => _options = options;
+    internal SlidingWindowTransformer(SlidingWindowOptions options, IDataView fitInput)
+    {
+        _options = options;
+        _fitInput = fitInput;
+    }
 
     /// <summary>W, steps per window.</summary>
     public int WindowSize => _options.WindowSize;
@@ -103,16 +108,20 @@ public sealed class SlidingWindowTransformer : ITransformer
     }
 
     /// <summary>
-    /// Always throws <see cref="NotSupportedException"/>: ML.NET 6 has no public way for a third-party transformer that
-    /// changes the number of rows to save itself (<c>ModelSaveContext</c>'s members and the loader attributes are
-    /// internal), and no saveable built-in turns rows of steps into rows of windows.
+    /// Saves the windowing as ML.NET built-ins (ML.NET calls this from <c>ml.Model.Save</c>). ML.NET 6 gives a third-party
+    /// transformer that changes the number of rows no public way to save itself, so the saved form is <b>row to row</b>:
+    /// after <c>ml.Model.Load</c>, every input row is kept and gets the window whose last label step is that row (the
+    /// window ending H·R rows earlier) with its label, and rows with no such window (the first (W−1+H)·R rows, rows whose
+    /// window start is off the stride) get NaN windows and labels, which the recurrent trainers skip as missing labels
+    /// (and report). The windows and labels that are there equal this transformer's, in order. Missing values are
+    /// carried through as NaN (no policy is applied), and short series are not an error.
     /// </summary>
-    /// <exception cref="NotSupportedException">Always; the message says what to do instead.</exception>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
-        "SlidingWindowTransformer cannot be saved with ml.Model.Save: ML.NET 6 keeps the members a row-count-changing transformer needs " +
-        "to save itself internal. Windowing needs no training: recreate it with ml.Transforms.Sequence.SlidingWindow(...) in the loading " +
-        "app and save only the transformers after it (the model fitted on the windows), or use ml.Forecasting.ForecastByRecurrent, " +
-        "whose transformer saves and loads.");
+    /// <exception cref="NotSupportedException">The transformer has a group or time column, or a window or label of more than 65535 values.</exception>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        int features = SeriesTable.FeaturesOf(_fitInput.Schema[_options.InputColumnName]);
+        SavedWindowing.Create(new MLContext(), _options, features).Fit(_fitInput).Save(ctx);
+    }
 
     internal static void Validate(SlidingWindowOptions o)
     {

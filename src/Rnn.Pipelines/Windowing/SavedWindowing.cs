@@ -1,0 +1,247 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using Rnn.MLNet;
+using Rnn.MLNet.Persistence;
+
+namespace Rnn.Pipelines.Windowing;
+
+// W = window size, H = horizon, F = features per step, S = stride, R = sampling rate, Span = (W−1+H)·R + 1.
+
+/// <summary>
+/// The saveable form of a sliding window: ML.NET built-ins that map row to row, so <c>ml.Model.Save</c> can write them.
+/// Every row gets the window whose last label step is that row (the window ending H·R rows earlier) and its label;
+/// rows with no such window (the first Span − 1 rows, and rows whose window start is off the stride) get NaN values,
+/// which the recurrent trainers skip as missing labels.
+/// <code>
+/// CustomMapping (constant key) → ValueMapping (key → payload: W, H, S, R, F)   PayloadCarrier
+/// → ConvertType Single __rnnml_sw_in ← series → Concatenate __rnnml_series ← __rnnml_sw_in (a vector of F)
+/// → StatefulCustomMapping "Rnn.Pipelines.SlidingWindow.v1" (the last Span rows)
+/// → Concatenate window ← window blocks (Vector&lt;Single, W·F&gt;); label ← label blocks (Vector of H·F) or the scalar (H·F = 1)
+/// → DropColumns (every __rnnml_ column)
+/// </code>
+/// </summary>
+internal static class SavedWindowing
+{
+    public const string Kind = "sliding-window";
+    public const int Version = 1;
+    public const string Contract = "Rnn.Pipelines.SlidingWindow.v1";
+    public const string SeriesColumn = PayloadCarrier.Prefix + "series";
+    public const string ConvertedColumn = PayloadCarrier.Prefix + "sw_in";
+    public const string WindowPrefix = PayloadCarrier.Prefix + "w";
+    public const string LabelPrefix = PayloadCarrier.Prefix + "l";
+    public const string ScalarLabelColumn = PayloadCarrier.Prefix + "label";
+
+    /// <summary>The built-ins for <paramref name="options"/> over a series of <paramref name="features"/> values per step.</summary>
+    /// <exception cref="NotSupportedException">Group or time keys, or a window or label longer than a fixed vector holds.</exception>
+    public static IEstimator<ITransformer> Create(MLContext ml, SlidingWindowOptions options, int features)
+    {
+        if (options.GroupColumnName is not null || options.TimeColumnName is not null)
+            throw new NotSupportedException(
+                "SlidingWindowTransformer with a group or time column cannot be saved with ml.Model.Save (the saved, row-to-row form keeps no keys); " +
+                "recreate it with ml.Transforms.Sequence.SlidingWindow(...) in the loading app.");
+        int window = options.WindowSize * features, label = options.Horizon * features;
+        if (window > FixedVector.MaxLength || label > FixedVector.MaxLength)
+            throw new NotSupportedException($"SlidingWindowTransformer saves windows and labels of up to {FixedVector.MaxLength} values; this one has {window} and {label}.");
+        var settings = new Settings(options.WindowSize, options.Horizon, options.Stride, options.SamplingRate, features);
+        string payload = ModelPayload.Write(Kind, Version, settings, []);
+        IEstimator<ITransformer> chain = PayloadCarrier.Create(ml, payload)
+            .Append(ml.Transforms.Conversion.ConvertType(ConvertedColumn, options.InputColumnName, DataKind.Single))
+            .Append(ml.Transforms.Concatenate(SeriesColumn, ConvertedColumn))
+            .Append(ml.Transforms.StatefulCustomMapping<SeriesRow, WindowRow, KernelState>(Map, Init, Contract))
+            .Append(ml.Transforms.Concatenate(options.OutputColumnName, FixedVector.BlockColumns(WindowPrefix, window)));
+        if (label == 1)
+            chain = chain.Append(ml.Transforms.CopyColumns(options.LabelColumnName, ScalarLabelColumn));
+        else if (label > 1)
+            chain = chain.Append(ml.Transforms.Concatenate(options.LabelColumnName, FixedVector.BlockColumns(LabelPrefix, label)));
+        string[] internals = [PayloadCarrier.KeyColumn, PayloadCarrier.StateColumn, ConvertedColumn, SeriesColumn, ScalarLabelColumn,
+            .. FixedVector.AllBlockColumns(WindowPrefix), .. FixedVector.AllBlockColumns(LabelPrefix)];
+        return chain.Append(ml.Transforms.DropColumns(internals));
+    }
+
+    public static void Map(SeriesRow input, WindowRow output, KernelState state)
+    {
+        var ring = state.Ring ??= new Ring(PayloadCache<Settings>.Get(input.State, static s => Read(s.Span)));
+        ring.Step(in input.Series, output);
+    }
+
+    public static void Init(KernelState state) => state.Ring = null;
+
+    private static Settings Read(ReadOnlySpan<char> text)
+    {
+        var payload = ModelPayload.Read(text, Kind, Version);
+        var s = payload.ReadSettings<Settings>();
+        if (s.WindowSize is < 1 or > 1_000_000 || s.Horizon is < 0 or > 1_000_000 || s.Stride is < 1 or > 1_000_000
+            || s.SamplingRate is < 1 or > 1_000_000 || s.Features is < 1 or > FixedVector.MaxLength
+            || (long)s.WindowSize * s.Features > FixedVector.MaxLength || (long)s.Horizon * s.Features > FixedVector.MaxLength)
+            throw ModelPayload.Invalid("the sliding-window settings are out of range");
+        return s;
+    }
+
+    /// <summary>What the payload holds (kind "sliding-window", version 1; settings only, no tensors).</summary>
+    internal sealed record Settings(int WindowSize, int Horizon, int Stride, int SamplingRate, int Features)
+    {
+        public WindowPlan Plan => new(WindowSize, Horizon, Stride, SamplingRate);
+    }
+
+    /// <summary>A row: the payload and the step's F values.</summary>
+    public sealed class SeriesRow
+    {
+        [ColumnName(PayloadCarrier.StateColumn)]
+        public ReadOnlyMemory<char> State;
+
+        [ColumnName(SeriesColumn)]
+        public VBuffer<float> Series;
+    }
+
+    /// <summary>The state of one cursor or engine: the last Span steps.</summary>
+    public sealed class KernelState
+    {
+        internal Ring? Ring { get; set; }
+    }
+
+    /// <summary>Window and label blocks, and the label as a scalar (H·F = 1).</summary>
+    public sealed class WindowRow
+    {
+        [ColumnName(ScalarLabelColumn)] public float Label;
+        [ColumnName(WindowPrefix + "1"), VectorType(1)] public float[] W1 = [];
+        [ColumnName(WindowPrefix + "2"), VectorType(2)] public float[] W2 = [];
+        [ColumnName(WindowPrefix + "4"), VectorType(4)] public float[] W4 = [];
+        [ColumnName(WindowPrefix + "8"), VectorType(8)] public float[] W8 = [];
+        [ColumnName(WindowPrefix + "16"), VectorType(16)] public float[] W16 = [];
+        [ColumnName(WindowPrefix + "32"), VectorType(32)] public float[] W32 = [];
+        [ColumnName(WindowPrefix + "64"), VectorType(64)] public float[] W64 = [];
+        [ColumnName(WindowPrefix + "128"), VectorType(128)] public float[] W128 = [];
+        [ColumnName(WindowPrefix + "256"), VectorType(256)] public float[] W256 = [];
+        [ColumnName(WindowPrefix + "512"), VectorType(512)] public float[] W512 = [];
+        [ColumnName(WindowPrefix + "1024"), VectorType(1024)] public float[] W1024 = [];
+        [ColumnName(WindowPrefix + "2048"), VectorType(2048)] public float[] W2048 = [];
+        [ColumnName(WindowPrefix + "4096"), VectorType(4096)] public float[] W4096 = [];
+        [ColumnName(WindowPrefix + "8192"), VectorType(8192)] public float[] W8192 = [];
+        [ColumnName(WindowPrefix + "16384"), VectorType(16384)] public float[] W16384 = [];
+        [ColumnName(WindowPrefix + "32768"), VectorType(32768)] public float[] W32768 = [];
+        [ColumnName(LabelPrefix + "1"), VectorType(1)] public float[] L1 = [];
+        [ColumnName(LabelPrefix + "2"), VectorType(2)] public float[] L2 = [];
+        [ColumnName(LabelPrefix + "4"), VectorType(4)] public float[] L4 = [];
+        [ColumnName(LabelPrefix + "8"), VectorType(8)] public float[] L8 = [];
+        [ColumnName(LabelPrefix + "16"), VectorType(16)] public float[] L16 = [];
+        [ColumnName(LabelPrefix + "32"), VectorType(32)] public float[] L32 = [];
+        [ColumnName(LabelPrefix + "64"), VectorType(64)] public float[] L64 = [];
+        [ColumnName(LabelPrefix + "128"), VectorType(128)] public float[] L128 = [];
+        [ColumnName(LabelPrefix + "256"), VectorType(256)] public float[] L256 = [];
+        [ColumnName(LabelPrefix + "512"), VectorType(512)] public float[] L512 = [];
+        [ColumnName(LabelPrefix + "1024"), VectorType(1024)] public float[] L1024 = [];
+        [ColumnName(LabelPrefix + "2048"), VectorType(2048)] public float[] L2048 = [];
+        [ColumnName(LabelPrefix + "4096"), VectorType(4096)] public float[] L4096 = [];
+        [ColumnName(LabelPrefix + "8192"), VectorType(8192)] public float[] L8192 = [];
+        [ColumnName(LabelPrefix + "16384"), VectorType(16384)] public float[] L16384 = [];
+        [ColumnName(LabelPrefix + "32768"), VectorType(32768)] public float[] L32768 = [];
+
+        /// <summary>The window block of <paramref name="size"/> values, allocated on first use.</summary>
+        public float[] WindowBlock(int size) => Block(0, size);
+
+        /// <summary>The label block of <paramref name="size"/> values, allocated on first use.</summary>
+        public float[] LabelBlock(int size) => Block(1, size);
+
+        private float[] Block(int set, int size)
+        {
+            ref float[] block = ref W1;
+            switch (set, size)
+            {
+                case (0, 1): block = ref W1; break;
+                case (0, 2): block = ref W2; break;
+                case (0, 4): block = ref W4; break;
+                case (0, 8): block = ref W8; break;
+                case (0, 16): block = ref W16; break;
+                case (0, 32): block = ref W32; break;
+                case (0, 64): block = ref W64; break;
+                case (0, 128): block = ref W128; break;
+                case (0, 256): block = ref W256; break;
+                case (0, 512): block = ref W512; break;
+                case (0, 1024): block = ref W1024; break;
+                case (0, 2048): block = ref W2048; break;
+                case (0, 4096): block = ref W4096; break;
+                case (0, 8192): block = ref W8192; break;
+                case (0, 16384): block = ref W16384; break;
+                case (0, 32768): block = ref W32768; break;
+                case (1, 1): block = ref L1; break;
+                case (1, 2): block = ref L2; break;
+                case (1, 4): block = ref L4; break;
+                case (1, 8): block = ref L8; break;
+                case (1, 16): block = ref L16; break;
+                case (1, 32): block = ref L32; break;
+                case (1, 64): block = ref L64; break;
+                case (1, 128): block = ref L128; break;
+                case (1, 256): block = ref L256; break;
+                case (1, 512): block = ref L512; break;
+                case (1, 1024): block = ref L1024; break;
+                case (1, 2048): block = ref L2048; break;
+                case (1, 4096): block = ref L4096; break;
+                case (1, 8192): block = ref L8192; break;
+                case (1, 16384): block = ref L16384; break;
+                case (1, 32768): block = ref L32768; break;
+                default: throw new ArgumentOutOfRangeException(nameof(size), size, "A block size is a power of two up to 32768.");
+            }
+            if (block.Length != size) block = new float[size];
+            return block;
+        }
+    }
+
+    [CustomMappingFactoryAttribute(Contract)]
+    public sealed class Factory : StatefulCustomMappingFactory<SeriesRow, WindowRow, KernelState>
+    {
+        public override Action<SeriesRow, WindowRow, KernelState> GetMapping() => Map;
+
+        public override Action<KernelState> GetStateInitAction() => Init;
+    }
+
+    /// <summary>The last Span steps [Span, F] as a ring, and the window and label of the current row.</summary>
+    internal sealed class Ring
+    {
+        private readonly Settings _settings;
+        private readonly WindowPlan _plan;
+        private readonly float[] _steps;
+        private readonly float[] _window;
+        private readonly float[] _label;
+        private long _rows;
+
+        public Ring(Settings settings)
+        {
+            _settings = settings;
+            _plan = settings.Plan;
+            _steps = new float[_plan.Span * settings.Features];
+            _window = new float[settings.WindowSize * settings.Features];
+            _label = new float[settings.Horizon * settings.Features];
+        }
+
+        public void Step(in VBuffer<float> step, WindowRow output)
+        {
+            int f = _settings.Features, span = _plan.Span;
+            if (step.Length != f)
+                throw new InvalidOperationException($"The sliding window reads {f} values per step, the row has {step.Length}.");
+            step.CopyTo(_steps.AsSpan((int)(_rows % span) * f, f));
+            _rows++;
+            long start = _rows - span; // the window whose last label step is this row
+            if (start >= 0 && start % _settings.Stride == 0)
+            {
+                // Step k of the window (counted from its start) sits at ring slot (start + k) mod Span.
+                for (int i = 0; i < _settings.WindowSize; i++) Copy(start, _plan.InputStep(0, i), _window.AsSpan(i * f, f));
+                for (int h = 1; h <= _settings.Horizon; h++) Copy(start, _plan.LabelStep(0, h), _label.AsSpan((h - 1) * f, f));
+            }
+            else
+            {
+                _window.AsSpan().Fill(float.NaN);
+                _label.AsSpan().Fill(float.NaN);
+            }
+            FixedVector.Scatter(_window, output.WindowBlock);
+            if (_label.Length == 1) output.Label = _label[0];
+            else if (_label.Length > 1) FixedVector.Scatter(_label, output.LabelBlock);
+        }
+
+        private void Copy(long start, int offset, Span<float> into)
+        {
+            int f = _settings.Features;
+            _steps.AsSpan((int)((start + offset) % _plan.Span) * f, f).CopyTo(into);
+        }
+    }
+}
