@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Rnn.MLNet.Persistence;
+using Rnn.Pipelines.Windowing;
 
 namespace Rnn.Pipelines.Forecasting;
 
@@ -9,8 +10,8 @@ namespace Rnn.Pipelines.Forecasting;
 /// The chain of ML.NET built-ins a recurrent forecaster is made of, and saved as:
 /// <code>
 /// CustomMapping (constant key) → ValueMapping (key → payload)                     PayloadCarrier
-/// → ConvertType Single: __rnnml_c0 ← target, __rnnml_c1.. ← covariates
-/// → Concatenate __rnnml_observation ← __rnnml_c0, __rnnml_c1, ...
+/// → ConvertType Single: __rnnml_channel0 ← target, __rnnml_channel1.. ← covariates
+/// → Concatenate __rnnml_observation ← __rnnml_channel0, __rnnml_channel1, ...
 /// → StatefulCustomMapping "Rnn.Pipelines.Forecast.v1"                              ForecastKernel
 /// → Concatenate forecast (and lower, upper) ← their power-of-two blocks (Vector&lt;Single, H&gt;)
 /// → DropColumns (every __rnnml_ column)
@@ -18,7 +19,7 @@ namespace Rnn.Pipelines.Forecasting;
 /// </summary>
 internal static class ForecastChain
 {
-    private const string ChannelPrefix = PayloadCarrier.Prefix + "c";
+    private const string ChannelPrefix = PayloadCarrier.Prefix + "channel";
 
     public static IEstimator<ITransformer> Create(MLContext ml, ForecastSpec spec, string payload)
     {
@@ -27,14 +28,14 @@ internal static class ForecastChain
             .Append(ml.Transforms.Conversion.ConvertType(
                 channels.Zip(spec.InputColumns, (to, from) => new InputOutputColumnPair(to, from)).ToArray(), DataKind.Single))
             .Append(ml.Transforms.Concatenate(ForecastKernel.ObservationColumn, channels))
-            .Append(ml.Transforms.StatefulCustomMapping<ForecastKernel.ObservationRow, ForecastKernel.ForecastRow, ForecastKernel.KernelState>(
+            .Append(ml.Transforms.StatefulCustomMapping<ForecastKernel.ObservationRow, BlockRow, ForecastKernel.KernelState>(
                 ForecastKernel.Map, ForecastKernel.Init, ForecastKernel.Contract))
             .Append(ml.Transforms.Concatenate(spec.OutputColumn, FixedVector.BlockColumns(ForecastKernel.ForecastPrefix, spec.Horizon)));
         if (spec.LowerColumn is not null)
             chain = chain.Append(ml.Transforms.Concatenate(spec.LowerColumn, FixedVector.BlockColumns(ForecastKernel.LowerPrefix, spec.Horizon)));
         if (spec.UpperColumn is not null)
             chain = chain.Append(ml.Transforms.Concatenate(spec.UpperColumn, FixedVector.BlockColumns(ForecastKernel.UpperPrefix, spec.Horizon)));
-        string[] internals = [PayloadCarrier.KeyColumn, PayloadCarrier.StateColumn, .. channels, ForecastKernel.ObservationColumn, .. ForecastKernel.OutputColumns];
+        string[] internals = [PayloadCarrier.KeyColumn, PayloadCarrier.StateColumn, .. channels, ForecastKernel.ObservationColumn, .. BlockRow.AllColumns];
         return chain.Append(ml.Transforms.DropColumns(internals));
     }
 }

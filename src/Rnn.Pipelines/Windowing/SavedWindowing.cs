@@ -28,9 +28,9 @@ internal static class SavedWindowing
     public const string Contract = "Rnn.Pipelines.SlidingWindow.v1";
     public const string SeriesColumn = PayloadCarrier.Prefix + "series";
     public const string ConvertedColumn = PayloadCarrier.Prefix + "sw_in";
-    public const string WindowPrefix = PayloadCarrier.Prefix + "w";
-    public const string LabelPrefix = PayloadCarrier.Prefix + "l";
-    public const string ScalarLabelColumn = PayloadCarrier.Prefix + "label";
+
+    /// <summary>The window's and the label's blocks, and the scalar label (H·F = 1), in the kernel's <see cref="BlockRow"/>.</summary>
+    public const string WindowPrefix = BlockRow.APrefix, LabelPrefix = BlockRow.BPrefix, ScalarLabelColumn = BlockRow.ScalarColumn;
 
     /// <summary>The built-ins for <paramref name="options"/> over a series of <paramref name="features"/> values per step.</summary>
     /// <exception cref="NotSupportedException">Group or time keys, or a window or label longer than a fixed vector holds.</exception>
@@ -48,18 +48,17 @@ internal static class SavedWindowing
         IEstimator<ITransformer> chain = PayloadCarrier.Create(ml, payload)
             .Append(ml.Transforms.Conversion.ConvertType(ConvertedColumn, options.InputColumnName, DataKind.Single))
             .Append(ml.Transforms.Concatenate(SeriesColumn, ConvertedColumn))
-            .Append(ml.Transforms.StatefulCustomMapping<SeriesRow, WindowRow, KernelState>(Map, Init, Contract))
+            .Append(ml.Transforms.StatefulCustomMapping<SeriesRow, BlockRow, KernelState>(Map, Init, Contract))
             .Append(ml.Transforms.Concatenate(options.OutputColumnName, FixedVector.BlockColumns(WindowPrefix, window)));
         if (label == 1)
             chain = chain.Append(ml.Transforms.CopyColumns(options.LabelColumnName, ScalarLabelColumn));
         else if (label > 1)
             chain = chain.Append(ml.Transforms.Concatenate(options.LabelColumnName, FixedVector.BlockColumns(LabelPrefix, label)));
-        string[] internals = [PayloadCarrier.KeyColumn, PayloadCarrier.StateColumn, ConvertedColumn, SeriesColumn, ScalarLabelColumn,
-            .. FixedVector.AllBlockColumns(WindowPrefix), .. FixedVector.AllBlockColumns(LabelPrefix)];
+        string[] internals = [PayloadCarrier.KeyColumn, PayloadCarrier.StateColumn, ConvertedColumn, SeriesColumn, .. BlockRow.AllColumns];
         return chain.Append(ml.Transforms.DropColumns(internals));
     }
 
-    public static void Map(SeriesRow input, WindowRow output, KernelState state)
+    public static void Map(SeriesRow input, BlockRow output, KernelState state)
     {
         var ring = state.Ring ??= new Ring(PayloadCache<Settings>.Get(input.State, static s => Read(s.Span)));
         ring.Step(in input.Series, output);
@@ -100,97 +99,10 @@ internal static class SavedWindowing
         internal Ring? Ring { get; set; }
     }
 
-    /// <summary>Window and label blocks, and the label as a scalar (H·F = 1).</summary>
-    public sealed class WindowRow
-    {
-        [ColumnName(ScalarLabelColumn)] public float Label;
-        [ColumnName(WindowPrefix + "1"), VectorType(1)] public float[] W1 = [];
-        [ColumnName(WindowPrefix + "2"), VectorType(2)] public float[] W2 = [];
-        [ColumnName(WindowPrefix + "4"), VectorType(4)] public float[] W4 = [];
-        [ColumnName(WindowPrefix + "8"), VectorType(8)] public float[] W8 = [];
-        [ColumnName(WindowPrefix + "16"), VectorType(16)] public float[] W16 = [];
-        [ColumnName(WindowPrefix + "32"), VectorType(32)] public float[] W32 = [];
-        [ColumnName(WindowPrefix + "64"), VectorType(64)] public float[] W64 = [];
-        [ColumnName(WindowPrefix + "128"), VectorType(128)] public float[] W128 = [];
-        [ColumnName(WindowPrefix + "256"), VectorType(256)] public float[] W256 = [];
-        [ColumnName(WindowPrefix + "512"), VectorType(512)] public float[] W512 = [];
-        [ColumnName(WindowPrefix + "1024"), VectorType(1024)] public float[] W1024 = [];
-        [ColumnName(WindowPrefix + "2048"), VectorType(2048)] public float[] W2048 = [];
-        [ColumnName(WindowPrefix + "4096"), VectorType(4096)] public float[] W4096 = [];
-        [ColumnName(WindowPrefix + "8192"), VectorType(8192)] public float[] W8192 = [];
-        [ColumnName(WindowPrefix + "16384"), VectorType(16384)] public float[] W16384 = [];
-        [ColumnName(WindowPrefix + "32768"), VectorType(32768)] public float[] W32768 = [];
-        [ColumnName(LabelPrefix + "1"), VectorType(1)] public float[] L1 = [];
-        [ColumnName(LabelPrefix + "2"), VectorType(2)] public float[] L2 = [];
-        [ColumnName(LabelPrefix + "4"), VectorType(4)] public float[] L4 = [];
-        [ColumnName(LabelPrefix + "8"), VectorType(8)] public float[] L8 = [];
-        [ColumnName(LabelPrefix + "16"), VectorType(16)] public float[] L16 = [];
-        [ColumnName(LabelPrefix + "32"), VectorType(32)] public float[] L32 = [];
-        [ColumnName(LabelPrefix + "64"), VectorType(64)] public float[] L64 = [];
-        [ColumnName(LabelPrefix + "128"), VectorType(128)] public float[] L128 = [];
-        [ColumnName(LabelPrefix + "256"), VectorType(256)] public float[] L256 = [];
-        [ColumnName(LabelPrefix + "512"), VectorType(512)] public float[] L512 = [];
-        [ColumnName(LabelPrefix + "1024"), VectorType(1024)] public float[] L1024 = [];
-        [ColumnName(LabelPrefix + "2048"), VectorType(2048)] public float[] L2048 = [];
-        [ColumnName(LabelPrefix + "4096"), VectorType(4096)] public float[] L4096 = [];
-        [ColumnName(LabelPrefix + "8192"), VectorType(8192)] public float[] L8192 = [];
-        [ColumnName(LabelPrefix + "16384"), VectorType(16384)] public float[] L16384 = [];
-        [ColumnName(LabelPrefix + "32768"), VectorType(32768)] public float[] L32768 = [];
-
-        /// <summary>The window block of <paramref name="size"/> values, allocated on first use.</summary>
-        public float[] WindowBlock(int size) => Block(0, size);
-
-        /// <summary>The label block of <paramref name="size"/> values, allocated on first use.</summary>
-        public float[] LabelBlock(int size) => Block(1, size);
-
-        private float[] Block(int set, int size)
-        {
-            ref float[] block = ref W1;
-            switch (set, size)
-            {
-                case (0, 1): block = ref W1; break;
-                case (0, 2): block = ref W2; break;
-                case (0, 4): block = ref W4; break;
-                case (0, 8): block = ref W8; break;
-                case (0, 16): block = ref W16; break;
-                case (0, 32): block = ref W32; break;
-                case (0, 64): block = ref W64; break;
-                case (0, 128): block = ref W128; break;
-                case (0, 256): block = ref W256; break;
-                case (0, 512): block = ref W512; break;
-                case (0, 1024): block = ref W1024; break;
-                case (0, 2048): block = ref W2048; break;
-                case (0, 4096): block = ref W4096; break;
-                case (0, 8192): block = ref W8192; break;
-                case (0, 16384): block = ref W16384; break;
-                case (0, 32768): block = ref W32768; break;
-                case (1, 1): block = ref L1; break;
-                case (1, 2): block = ref L2; break;
-                case (1, 4): block = ref L4; break;
-                case (1, 8): block = ref L8; break;
-                case (1, 16): block = ref L16; break;
-                case (1, 32): block = ref L32; break;
-                case (1, 64): block = ref L64; break;
-                case (1, 128): block = ref L128; break;
-                case (1, 256): block = ref L256; break;
-                case (1, 512): block = ref L512; break;
-                case (1, 1024): block = ref L1024; break;
-                case (1, 2048): block = ref L2048; break;
-                case (1, 4096): block = ref L4096; break;
-                case (1, 8192): block = ref L8192; break;
-                case (1, 16384): block = ref L16384; break;
-                case (1, 32768): block = ref L32768; break;
-                default: throw new ArgumentOutOfRangeException(nameof(size), size, "A block size is a power of two up to 32768.");
-            }
-            if (block.Length != size) block = new float[size];
-            return block;
-        }
-    }
-
     [CustomMappingFactoryAttribute(Contract)]
-    public sealed class Factory : StatefulCustomMappingFactory<SeriesRow, WindowRow, KernelState>
+    public sealed class Factory : StatefulCustomMappingFactory<SeriesRow, BlockRow, KernelState>
     {
-        public override Action<SeriesRow, WindowRow, KernelState> GetMapping() => Map;
+        public override Action<SeriesRow, BlockRow, KernelState> GetMapping() => Map;
 
         public override Action<KernelState> GetStateInitAction() => Init;
     }
@@ -214,7 +126,7 @@ internal static class SavedWindowing
             _label = new float[settings.Horizon * settings.Features];
         }
 
-        public void Step(in VBuffer<float> step, WindowRow output)
+        public void Step(in VBuffer<float> step, BlockRow output)
         {
             int f = _settings.Features, span = _plan.Span;
             if (step.Length != f)
@@ -233,9 +145,9 @@ internal static class SavedWindowing
                 _window.AsSpan().Fill(float.NaN);
                 _label.AsSpan().Fill(float.NaN);
             }
-            FixedVector.Scatter(_window, output.WindowBlock);
-            if (_label.Length == 1) output.Label = _label[0];
-            else if (_label.Length > 1) FixedVector.Scatter(_label, output.LabelBlock);
+            FixedVector.Scatter(_window, output.A);
+            if (_label.Length == 1) output.Scalar = _label[0];
+            else if (_label.Length > 1) FixedVector.Scatter(_label, output.B);
         }
 
         private void Copy(long start, int offset, Span<float> into)

@@ -302,7 +302,7 @@ public sealed class SlidingWindowTest
         var loaded = new MLContext().Model.Load(stream, out _).Transform(data);
         var trainer = ml.Regression.Trainers.Recurrent(new RecurrentTrainerOptions { Cell = RecurrentCellType.Gru, HiddenSize = 4, Epochs = 1 });
         trainer.Fit(loaded);
-        Assert.AreEqual(5, trainer.LastSkippedRows, "the first W·R + H − 1 = 5 rows have no window");
+        Assert.AreEqual(5, trainer.LastSkippedRows, "the first (W−1+H)·R = 5 rows have no window");
     }
 
     [TestMethod]
