@@ -11,7 +11,7 @@ namespace Rnn.Pipelines.Forecasting;
 /// <code>
 /// CustomMapping (constant key) → ValueMapping (key → payload)                     PayloadCarrier
 /// → ConvertType Single: __rnnml_channel0 ← target, __rnnml_channel1.. ← covariates
-/// → Concatenate __rnnml_observation ← __rnnml_channel0, __rnnml_channel1, ...
+/// → Concatenate __rnnml_values ← __rnnml_channel0, __rnnml_channel1, ...
 /// → StatefulCustomMapping "Rnn.Pipelines.Forecast.v1"                              ForecastKernel
 /// → Concatenate forecast (and lower, upper) ← their power-of-two blocks (Vector&lt;Single, H&gt;)
 /// → DropColumns (every __rnnml_ column)
@@ -28,8 +28,8 @@ internal static class ForecastChain
             .Append(ml.Transforms.Conversion.ConvertType(
                 channels.Zip(spec.InputColumns, (to, from) => new InputOutputColumnPair(to, from)).ToArray(), DataKind.Single))
             .Append(ml.Transforms.Concatenate(ForecastKernel.ObservationColumn, channels))
-            .Append(ml.Transforms.StatefulCustomMapping<ForecastKernel.ObservationRow, BlockRow, ForecastKernel.KernelState>(
-                ForecastKernel.Map, ForecastKernel.Init, ForecastKernel.Contract))
+            .Append(ml.Transforms.StatefulCustomMapping<StepRow, BlockRow, KernelState<ForecastKernel.Runner>>(
+                ForecastKernel.Map, KernelState<ForecastKernel.Runner>.Init, ForecastKernel.Contract))
             .Append(ml.Transforms.Concatenate(spec.OutputColumn, FixedVector.BlockColumns(ForecastKernel.ForecastPrefix, spec.Horizon)));
         if (spec.LowerColumn is not null)
             chain = chain.Append(ml.Transforms.Concatenate(spec.LowerColumn, FixedVector.BlockColumns(ForecastKernel.LowerPrefix, spec.Horizon)));

@@ -17,41 +17,23 @@ namespace Rnn.Pipelines.Forecasting;
 internal static class ForecastKernel
 {
     public const string Contract = "Rnn.Pipelines.Forecast.v1";
-    public const string ObservationColumn = PayloadCarrier.Prefix + "observation";
+    public const string ObservationColumn = StepRow.ValuesColumn;
 
     /// <summary>The block sets of the forecast, lower and upper bound in the kernel's <see cref="BlockRow"/>.</summary>
     public const string ForecastPrefix = BlockRow.APrefix, LowerPrefix = BlockRow.BPrefix, UpperPrefix = BlockRow.CPrefix;
 
-    public static void Map(ObservationRow input, BlockRow output, KernelState state)
+    public static void Map(StepRow input, BlockRow output, KernelState<Runner> state)
     {
         var runner = state.Runner ??= new Runner(PayloadCache<ParsedForecast>.Get(input.State, static s => ForecastSettings.Read(s.Span)));
-        runner.Step(in input.Observation, output);
-    }
-
-    public static void Init(KernelState state) => state.Runner = null;
-
-    /// <summary>A row of the chain: the payload and the observation [C] as Single.</summary>
-    public sealed class ObservationRow
-    {
-        [ColumnName(PayloadCarrier.StateColumn)]
-        public ReadOnlyMemory<char> State;
-
-        [ColumnName(ObservationColumn)]
-        public VBuffer<float> Observation;
-    }
-
-    /// <summary>The state of one cursor or engine: the moving window, made from the payload on the first row.</summary>
-    public sealed class KernelState
-    {
-        internal Runner? Runner { get; set; }
+        runner.Step(in input.Values, output);
     }
 
     [CustomMappingFactoryAttribute(Contract)]
-    public sealed class Factory : StatefulCustomMappingFactory<ObservationRow, BlockRow, KernelState>
+    public sealed class Factory : StatefulCustomMappingFactory<StepRow, BlockRow, KernelState<Runner>>
     {
-        public override Action<ObservationRow, BlockRow, KernelState> GetMapping() => Map;
+        public override Action<StepRow, BlockRow, KernelState<Runner>> GetMapping() => Map;
 
-        public override Action<KernelState> GetStateInitAction() => Init;
+        public override Action<KernelState<Runner>> GetStateInitAction() => KernelState<Runner>.Init;
     }
 
     /// <summary>One cursor's window and network copy.</summary>

@@ -137,3 +137,26 @@ internal sealed class BlockRow
         return block;
     }
 }
+
+/// <summary>The input row of RnnMl's pipeline kernels: the payload and one step's values as a Single vector.</summary>
+internal sealed class StepRow
+{
+    public const string ValuesColumn = PayloadCarrier.Prefix + "values";
+
+    [ColumnName(PayloadCarrier.StateColumn)]
+    public ReadOnlyMemory<char> State;
+
+    [ColumnName(ValuesColumn)]
+    public VBuffer<float> Values;
+}
+
+/// <summary>The state of one cursor or engine of a stateful kernel: its runner, made from the payload on the first row.</summary>
+/// <typeparam name="T">The kernel's runner.</typeparam>
+internal sealed class KernelState<T>
+    where T : class
+{
+    public T? Runner { get; set; }
+
+    /// <summary>The state initialiser of ML.NET's StatefulCustomMapping: no runner until the first row.</summary>
+    public static void Init(KernelState<T> state) => state.Runner = null;
+}

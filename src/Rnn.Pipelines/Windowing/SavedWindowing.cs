@@ -15,7 +15,7 @@ namespace Rnn.Pipelines.Windowing;
 /// which the recurrent trainers skip as missing labels.
 /// <code>
 /// CustomMapping (constant key) → ValueMapping (key → payload: W, H, S, R, F)   PayloadCarrier
-/// → ConvertType Single __rnnml_sw_in ← series → Concatenate __rnnml_series ← __rnnml_sw_in (a vector of F)
+/// → ConvertType Single __rnnml_sw_in ← series → Concatenate __rnnml_values ← __rnnml_sw_in (a vector of F)
 /// → StatefulCustomMapping "Rnn.Pipelines.SlidingWindow.v1" (the last Span rows)
 /// → Concatenate window ← window blocks (Vector&lt;Single, W·F&gt;); label ← label blocks (Vector of H·F) or the scalar (H·F = 1)
 /// → DropColumns (every __rnnml_ column)
@@ -26,7 +26,7 @@ internal static class SavedWindowing
     public const string Kind = "sliding-window";
     public const int Version = 1;
     public const string Contract = "Rnn.Pipelines.SlidingWindow.v1";
-    public const string SeriesColumn = PayloadCarrier.Prefix + "series";
+    public const string SeriesColumn = StepRow.ValuesColumn;
     public const string ConvertedColumn = PayloadCarrier.Prefix + "sw_in";
 
     /// <summary>The window's and the label's blocks, and the scalar label (H·F = 1), in the kernel's <see cref="BlockRow"/>.</summary>
@@ -48,7 +48,7 @@ internal static class SavedWindowing
         IEstimator<ITransformer> chain = PayloadCarrier.Create(ml, payload)
             .Append(ml.Transforms.Conversion.ConvertType(ConvertedColumn, options.InputColumnName, DataKind.Single))
             .Append(ml.Transforms.Concatenate(SeriesColumn, ConvertedColumn))
-            .Append(ml.Transforms.StatefulCustomMapping<SeriesRow, BlockRow, KernelState>(Map, Init, Contract))
+            .Append(ml.Transforms.StatefulCustomMapping<StepRow, BlockRow, KernelState<Ring>>(Map, KernelState<Ring>.Init, Contract))
             .Append(ml.Transforms.Concatenate(options.OutputColumnName, FixedVector.BlockColumns(WindowPrefix, window)));
         if (label == 1)
             chain = chain.Append(ml.Transforms.CopyColumns(options.LabelColumnName, ScalarLabelColumn));
@@ -58,13 +58,11 @@ internal static class SavedWindowing
         return chain.Append(ml.Transforms.DropColumns(internals));
     }
 
-    public static void Map(SeriesRow input, BlockRow output, KernelState state)
+    public static void Map(StepRow input, BlockRow output, KernelState<Ring> state)
     {
-        var ring = state.Ring ??= new Ring(PayloadCache<Settings>.Get(input.State, static s => Read(s.Span)));
-        ring.Step(in input.Series, output);
+        var ring = state.Runner ??= new Ring(PayloadCache<Settings>.Get(input.State, static s => Read(s.Span)));
+        ring.Step(in input.Values, output);
     }
-
-    public static void Init(KernelState state) => state.Ring = null;
 
     private static Settings Read(ReadOnlySpan<char> text)
     {
@@ -83,28 +81,12 @@ internal static class SavedWindowing
         public WindowPlan Plan => new(WindowSize, Horizon, Stride, SamplingRate);
     }
 
-    /// <summary>A row: the payload and the step's F values.</summary>
-    public sealed class SeriesRow
-    {
-        [ColumnName(PayloadCarrier.StateColumn)]
-        public ReadOnlyMemory<char> State;
-
-        [ColumnName(SeriesColumn)]
-        public VBuffer<float> Series;
-    }
-
-    /// <summary>The state of one cursor or engine: the last Span steps.</summary>
-    public sealed class KernelState
-    {
-        internal Ring? Ring { get; set; }
-    }
-
     [CustomMappingFactoryAttribute(Contract)]
-    public sealed class Factory : StatefulCustomMappingFactory<SeriesRow, BlockRow, KernelState>
+    public sealed class Factory : StatefulCustomMappingFactory<StepRow, BlockRow, KernelState<Ring>>
     {
-        public override Action<SeriesRow, BlockRow, KernelState> GetMapping() => Map;
+        public override Action<StepRow, BlockRow, KernelState<Ring>> GetMapping() => Map;
 
-        public override Action<KernelState> GetStateInitAction() => Init;
+        public override Action<KernelState<Ring>> GetStateInitAction() => KernelState<Ring>.Init;
     }
 
     /// <summary>The last Span steps [Span, F] as a ring, and the window and label of the current row.</summary>

@@ -67,8 +67,12 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
 /// <summary>
 /// The fitted <see cref="SlidingWindowEstimator"/>: maps a view of time steps to a view of windows, lazily (the
 /// series is read into memory when the first cursor opens). Not a row-to-row mapper: it has no prediction engine;
-/// forecast with <c>ForecastByRecurrent</c>'s time-series engine instead.
+/// forecast with <c>ForecastByRecurrent</c>'s forecast engine instead.
 /// </summary>
+/// <remarks>
+/// <c>ml.Model.Save</c> writes it as ML.NET built-ins whose loaded form is row to row (rows without a window hold NaN):
+/// see <see cref="ICanSaveModel.Save"/> on this type for the difference.
+/// </remarks>
 public sealed class SlidingWindowTransformer : ITransformer
 {
     private readonly SlidingWindowOptions _options;
@@ -98,7 +102,7 @@ public sealed class SlidingWindowTransformer : ITransformer
 
     /// <inheritdoc/>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new InvalidOperationException("SlidingWindow turns many rows into one window: it is not a row-to-row mapper. Use ml.Forecasting.ForecastByRecurrent and its CreateTimeSeriesEngine to forecast one step at a time.");
+        throw new InvalidOperationException("SlidingWindow turns many rows into one window: it is not a row-to-row mapper. Use ml.Forecasting.ForecastByRecurrent and its CreateForecastEngine to forecast one step at a time.");
 
     /// <inheritdoc/>
     public IDataView Transform(IDataView input)
