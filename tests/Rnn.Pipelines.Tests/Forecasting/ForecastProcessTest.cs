@@ -81,6 +81,22 @@ public sealed class ForecastProcessTest
     }
 
     [TestMethod]
+    public void LoadedForecaster_PredictionEngine_KeepsStateAcrossPredictCalls()
+    {
+        var ml = new MLContext(seed: 1);
+        float[] values = RecurrentForecastingTest.Seasonal(110, 0.1f, 24);
+        var model = ml.Forecasting.ForecastByRecurrent(Small()).Fit(RecurrentForecastingTest.View(ml, values[..100]));
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, null, stream);
+        stream.Position = 0;
+        ITransformer loaded = new MLContext().Model.Load(stream, out _);
+        var expected = Views.Vectors(model.Transform(RecurrentForecastingTest.View(ml, values[100..])), "Forecast");
+        using var engine = ml.Model.CreatePredictionEngine<Obs, ForecastOut>(loaded, ignoreMissingColumns: true);
+        for (int i = 0; i < 10; i++)
+            CollectionAssert.AreEqual(expected[i], engine.Predict(new Obs { Value = values[100 + i] }).Forecast, $"row {i}");
+    }
+
+    [TestMethod]
     public void LoadedForecaster_DamagedPayload_ClearError()
     {
         var e = Assert.ThrowsExactly<InvalidDataException>(() => Rnn.Pipelines.Forecasting.ForecastSettings.Read("bm90IGEgcGF5bG9hZA=="));

@@ -218,6 +218,25 @@ public sealed class RecurrentForecastingTest
     }
 
     [TestMethod]
+    public void Transform_WithDoubleCovariate_EqualsEngineFedTheSameRows()
+    {
+        var ml = new MLContext(seed: 1);
+        float[] values = Seasonal(110, 0.1f, 14);
+        var rows = values.Select((v, t) => new ObsWithCovariate { Value = v, Temperature = Math.Cos(2 * Math.PI * t / 12) }).ToList();
+        var options = Small(horizon: 2);
+        options.CovariateColumnNames = [nameof(ObsWithCovariate.Temperature)];
+        var model = ml.Forecasting.ForecastByRecurrent(options).Fit(ml.Data.LoadFromEnumerable(rows[..100]));
+        var transformed = ml.Data.CreateEnumerable<ForecastOut>(model.Transform(ml.Data.LoadFromEnumerable(rows[100..])), reuseRowObject: false, ignoreMissingColumns: true).ToList();
+        var engine = model.CreateForecastEngine<ObsWithCovariate, ForecastOut>(ml);
+        for (int i = 0; i < 10; i++)
+        {
+            var fed = engine.Predict(rows[100 + i]);
+            CollectionAssert.AreEqual(fed.Forecast, transformed[i].Forecast, $"row {i}");
+            CollectionAssert.AreEqual(fed.Upper, transformed[i].Upper, $"row {i}");
+        }
+    }
+
+    [TestMethod]
     public void Recursive_SecondStep_EqualsFirstStepFedBackAsObservation()
     {
         var ml = new MLContext(seed: 1);
