@@ -1,5 +1,6 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 
 /// <summary>Loads one numeric column of a comma-separated file with a header (quoted names allowed) as a series "Value".</summary>
 internal static class CsvSeries

@@ -8,6 +8,7 @@
 // e.g.   --data ../shared/data/airline-passengers.csv --column Passengers --season 12
 //        --data ../shared/data/daily-min-temperatures.csv --column Temp --season 365
 using System.Globalization;
+using Microsoft.ML;
 using Rnn.MLNet;
 using Rnn.Pipelines.Plotting;
 
@@ -56,7 +57,7 @@ Console.WriteLine(backtest);
 
 // 2. Fit on the whole series and forecast the next steps from its end.
 var model = ml.Forecasting.ForecastByRecurrent(options).Fit(series);
-using var engine = model.CreateTimeSeriesEngine<Observation, ForecastOutput>(ml);
+using var engine = model.CreateForecastEngine<Observation, ForecastOutput>(ml);
 ForecastOutput forecast = engine.Predict();
 Console.WriteLine();
 Console.WriteLine($"Next {settings.Horizon} steps (90% bounds):");
@@ -69,7 +70,7 @@ Directory.CreateDirectory(settings.OutputDirectory);
 string checkpoint = Path.Combine(settings.OutputDirectory, "forecaster.zip");
 engine.CheckPoint(ml, checkpoint);
 ITransformer loaded = ml.Model.Load(checkpoint, out _);
-using var resumed = loaded.CreateTimeSeriesEngine<Observation, ForecastOutput>(ml);
+using var resumed = loaded.CreateForecastEngine<Observation, ForecastOutput>(ml);
 bool same = resumed.Predict().Forecast.SequenceEqual(forecast.Forecast);
 Console.WriteLine();
 Console.WriteLine($"Checkpoint: wrote {checkpoint}; reloaded after {resumed.Observations} observations, same forecast: {(same ? "yes" : "NO")}");

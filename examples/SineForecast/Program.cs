@@ -4,8 +4,9 @@
 // Built from the pipeline API: ml.Transforms.Sequence.SlidingWindow + ml.Regression.Trainers.Recurrent.
 // Usage: dotnet run -c Release --project examples/SineForecast [-- --epochs N] [--seed S]
 using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int epochs = 10, seed = 0;

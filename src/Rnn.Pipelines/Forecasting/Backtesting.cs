@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.ML;
 using Rnn.Pipelines.Forecasting;
 
 namespace Rnn.MLNet;
@@ -119,9 +120,10 @@ public static class ForecastBacktestCatalogExtensions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numberOfFolds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seasonLength);
         var fixedSeed = options.Clone();
-        fixedSeed.Seed ??= catalog.Context.NextSeed();
+        var environment = CatalogContext.Of(catalog);
+        fixedSeed.Seed ??= CatalogContext.Host(environment, nameof(Backtest)).Rand.Next();
         fixedSeed.Progress = null;
-        var estimator = new RecurrentForecastingEstimator(catalog.Context, fixedSeed);
+        var estimator = new RecurrentForecastingEstimator(environment, fixedSeed);
         ForecastSpec spec = estimator.Spec;
         RecurrentForecastingTransformer.CheckInput(series.Schema, spec);
         float[] raw = RecurrentForecastingEstimator.ReadSeries(series, spec, options.MissingValues);

@@ -101,7 +101,7 @@ public sealed class RecurrentForecasterOptions
     /// <summary>What to do with NaN values in the training series (<see cref="MissingValuePolicy.DropWindows"/> is not supported). Default error.</summary>
     public MissingValuePolicy MissingValues { get; set; } = MissingValuePolicy.Error;
 
-    /// <summary>Seed of initialisation and shuffling; null takes the next seed of the <see cref="MLContext"/>. Default null.</summary>
+    /// <summary>Seed of initialisation and shuffling; null takes the next seed of the <c>MLContext</c>. Default null.</summary>
     public int? Seed { get; set; }
 
     /// <summary>Called after every batch and epoch of the final training run. Default null.</summary>

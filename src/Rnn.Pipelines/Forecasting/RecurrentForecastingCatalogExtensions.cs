@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace Rnn.MLNet;
 
 /// <summary>Recurrent forecasting on <c>ml.Forecasting</c>, and the time-series engine of a fitted forecaster.</summary>
@@ -7,7 +9,7 @@ namespace Rnn.MLNet;
 ///     windowSize: 24, horizon: 12, confidenceLevel: 0.9f,
 ///     confidenceLowerBoundColumn: "Lower", confidenceUpperBoundColumn: "Upper");
 /// var model = est.Fit(series);
-/// var engine = model.CreateTimeSeriesEngine&lt;Obs, ForecastOut&gt;(ml);
+/// var engine = model.CreateForecastEngine&lt;Obs, ForecastOut&gt;(ml);
 /// ForecastOut f = engine.Predict();
 /// </code>
 /// See examples/Forecasting.
@@ -32,7 +34,7 @@ public static class RecurrentForecastingCatalogExtensions
         int windowSize, int horizon, float confidenceLevel = 0.95f, string? confidenceLowerBoundColumn = null, string? confidenceUpperBoundColumn = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentForecastingEstimator(catalog.Context, new RecurrentForecasterOptions
+        return new RecurrentForecastingEstimator(CatalogContext.Of(catalog), new RecurrentForecasterOptions
         {
             OutputColumnName = outputColumnName, InputColumnName = inputColumnName, WindowSize = windowSize, Horizon = horizon,
             ConfidenceLevel = confidenceLevel, ConfidenceLowerBoundColumn = confidenceLowerBoundColumn, ConfidenceUpperBoundColumn = confidenceUpperBoundColumn,
@@ -46,22 +48,32 @@ public static class RecurrentForecastingCatalogExtensions
     public static RecurrentForecastingEstimator ForecastByRecurrent(this ForecastingCatalog catalog, RecurrentForecasterOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentForecastingEstimator(catalog.Context, options);
+        return new RecurrentForecastingEstimator(CatalogContext.Of(catalog), options);
     }
 
     /// <summary>
-    /// A time-series engine over a fitted forecaster (or a loaded checkpoint, or a chain of row-to-row transforms ending
-    /// with one), starting from the state the model holds.
+    /// A forecast engine over a fitted forecaster, or over what <c>ml.Model.Load</c> returned for a saved one or a
+    /// checkpoint (or a chain of row-to-row transforms ending with one), starting from the state the model holds.
     /// </summary>
-    /// <param name="transformer">The fitted forecaster, or a model loaded with <c>ml.Model.Load</c>.</param>
-    /// <param name="env">The context.</param>
-    /// <param name="ignoreMissingColumns">Skip members of <typeparamref name="TDst"/> that have no output column instead of throwing.</param>
+    /// <param name="transformer">The fitted forecaster (or a chain ending with one), or a model loaded with <c>ml.Model.Load</c>.</param>
+    /// <param name="env">The context (checkpoints are written with its <c>Model.Save</c>).</param>
+    /// <param name="ignoreMissingColumns">Skip float[] members of <typeparamref name="TDst"/> that name no output column instead of throwing. Default false.</param>
     /// <returns>The engine; not thread-safe.</returns>
-    public static TimeSeriesPredictionEngine<TSrc, TDst> CreateTimeSeriesEngine<TSrc, TDst>(this ITransformer transformer, MLContext env, bool ignoreMissingColumns = false)
+    /// <exception cref="ArgumentException">The model holds no forecaster, or <typeparamref name="TDst"/> does not match its columns.</exception>
+    public static TimeSeriesPredictionEngine<TSrc, TDst> CreateForecastEngine<TSrc, TDst>(this ITransformer transformer, MLContext env, bool ignoreMissingColumns = false)
         where TSrc : class
         where TDst : class, new()
     {
         ArgumentNullException.ThrowIfNull(env);
-        return new TimeSeriesPredictionEngine<TSrc, TDst>(transformer, ignoreMissingColumns);
+        return new TimeSeriesPredictionEngine<TSrc, TDst>(transformer, env, ignoreMissingColumns);
     }
+
+    /// <summary>The same as <see cref="CreateForecastEngine{TSrc, TDst}"/> (ML.NET TimeSeries' name).</summary>
+    /// <param name="transformer">The fitted forecaster, or a model loaded with <c>ml.Model.Load</c>.</param>
+    /// <param name="env">The context.</param>
+    /// <param name="ignoreMissingColumns">Skip float[] members of <typeparamref name="TDst"/> that name no output column. Default false.</param>
+    /// <returns>The engine; not thread-safe.</returns>
+    public static TimeSeriesPredictionEngine<TSrc, TDst> CreateTimeSeriesEngine<TSrc, TDst>(this ITransformer transformer, MLContext env, bool ignoreMissingColumns = false)
+        where TSrc : class
+        where TDst : class, new() => CreateForecastEngine<TSrc, TDst>(transformer, env, ignoreMissingColumns);
 }

@@ -1,6 +1,8 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using Rnn.Core.Models;
 using Rnn.Core.Training;
-using Rnn.MLNet.Data;
+using Rnn.MLNet.Persistence;
 using Rnn.Pipelines.Forecasting;
 using Rnn.Pipelines.Windowing;
 
@@ -9,7 +11,7 @@ namespace Rnn.MLNet;
 /// <summary>
 /// Forecasts a series with a recurrent network (<c>ml.Forecasting.ForecastByRecurrent</c>), mirroring ML.NET's
 /// ForecastBySsa: Fit on the series (one step per row, in order) gives a <see cref="RecurrentForecastingTransformer"/>
-/// whose <c>CreateTimeSeriesEngine</c> forecasts the next H steps with confidence bounds and moves on as observations
+/// whose <c>CreateForecastEngine</c> forecasts the next H steps with confidence bounds and moves on as observations
 /// arrive. Scaling, network, training and bounds are described on <see cref="RecurrentForecasterOptions"/>.
 /// </summary>
 /// <remarks>
@@ -21,14 +23,13 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
     /// <summary>Fewest calibration origins (the bounds are quantiles of as many residuals per step), and fewest windows to train on before them.</summary>
     internal const int MinimumCalibrationWindows = 10;
 
-    private readonly MLContext _context;
+    private readonly IHostEnvironment? _environment;
     private readonly RecurrentForecasterOptions _options;
 
-    internal RecurrentForecastingEstimator(MLContext context, RecurrentForecasterOptions options)
+    internal RecurrentForecastingEstimator(IHostEnvironment? environment, RecurrentForecasterOptions options)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
-        _context = context;
+        _environment = environment;
         _options = options.Clone();
         Validate(_options);
     }
@@ -47,11 +48,12 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         ForecastSpec spec = Spec;
         RecurrentForecastingTransformer.CheckInput(input.Schema, spec);
         float[] raw = ReadSeries(input, spec, _options.MissingValues);
-        return FitSeries(raw, spec);
+        var fitted = FitSeries(raw, spec);
+        return new RecurrentForecastingTransformer(fitted.Model, fitted.State, fitted.Observations, input);
     }
 
     /// <summary>Fits on a raw series [N, C] (target, then covariates, per step).</summary>
-    internal RecurrentForecastingTransformer FitSeries(float[] raw, ForecastSpec spec)
+    internal ParsedForecast FitSeries(float[] raw, ForecastSpec spec)
     {
         int c = spec.Channels, n = raw.Length / c, w = spec.WindowSize, h = spec.Horizon;
         // Windows start at 0..trainingWindows−1; calibration origins are the latest starts whose H targets exist, and the
@@ -68,7 +70,7 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
 
         float[] series = spec.ToInternal(raw); // the network's units (ln y with LogTransform)
         var scaler = SeriesScaler.Fit(series, c);
-        int seed = _options.Seed ?? _context.NextSeed();
+        int seed = _options.Seed ?? CatalogContext.Host(_environment, nameof(RecurrentForecastingEstimator)).Rand.Next();
 
         // 1. Train on the early windows, 2. forecast from later origins it never saw: residual quantiles per step.
         var first = Train(spec, scaler, series, split, seed, _options.RefitAfterCalibration ? null : _options.Progress);
@@ -77,7 +79,7 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         // 3. Train again on every window (same seed), keeping the calibrated offsets.
         SequenceModel network = _options.RefitAfterCalibration ? Train(spec, scaler, series, trainingWindows, seed, _options.Progress) : first;
         var model = new ForecastModel(spec, scaler, network, lower, upper);
-        return new RecurrentForecastingTransformer(model, raw.AsSpan((n - w) * c).ToArray(), n);
+        return new ParsedForecast(model, raw.AsSpan((n - w) * c).ToArray(), n);
     }
 
     private SequenceModel Train(ForecastSpec spec, SeriesScaler scaler, float[] raw, int windows, int seed, Action<TrainingProgress>? progress)
@@ -147,16 +149,14 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         ForecastSpec spec = Spec;
         foreach (string name in spec.InputColumns)
         {
-            if (!inputSchema.TryFindColumn(name, out var column))
+            var column = inputSchema.FirstOrDefault(c => c.Name == name);
+            if (column.Name is null)
                 throw new ArgumentException($"Series column '{name}' not found in the input schema.", nameof(inputSchema));
-            if (column.IsVector || column.IsKey || (column.ItemType.RawType != typeof(float) && column.ItemType.RawType != typeof(double)))
+            if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.IsKey || (column.ItemType.RawType != typeof(float) && column.ItemType.RawType != typeof(double)))
                 throw new ArgumentException($"Series column '{name}' is {column}; expected Single or Double, one step per row.", nameof(inputSchema));
         }
-        var columns = inputSchema.ToList();
-        var added = RecurrentForecastingTransformer.OutputNames(spec).ToHashSet(StringComparer.Ordinal);
-        columns.RemoveAll(c => added.Contains(c.Name));
-        columns.AddRange(added.Select(n => new SchemaShape.Column(n, SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false)));
-        return new SchemaShape(columns);
+        // The shape of the same chain of built-ins the fitted transformer is made of.
+        return ForecastChain.Create(new MLContext(), spec, "").GetOutputSchema(inputSchema);
     }
 
     private static void Validate(RecurrentForecasterOptions o)
@@ -165,7 +165,7 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         if (string.IsNullOrEmpty(o.OutputColumnName)) throw new ArgumentException("OutputColumnName must name a column.", nameof(o));
         ArgumentNullException.ThrowIfNull(o.CovariateColumnNames, nameof(o.CovariateColumnNames));
         Check(o.WindowSize is > 0 and <= 100_000, o.WindowSize, "WindowSize must be in 1..100000");
-        Check(o.Horizon is > 0 and <= 10_000, o.Horizon, "Horizon must be in 1..10000");
+        Check(o.Horizon is > 0 and <= FixedVector.MaxLength, o.Horizon, $"Horizon must be in 1..{FixedVector.MaxLength}");
         Check(o.ConfidenceLevel is > 0f and < 1f, o.ConfidenceLevel, "ConfidenceLevel must be in (0, 1)");
         Check(o.CalibrationFraction is > 0f and < 1f, o.CalibrationFraction, "CalibrationFraction must be in (0, 1)");
         Check(o.HiddenSize > 0, o.HiddenSize, "HiddenSize must be positive");

@@ -1,31 +1,36 @@
-using Rnn.Core.Layers;
-using Rnn.Core.Models;
-using Rnn.MLNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Rnn.MLNet.Persistence;
 using Rnn.Pipelines.Forecasting;
 
 namespace Rnn.MLNet;
 
 /// <summary>
 /// A fitted recurrent forecaster and its state: the last W observations of the series it has seen. Create a
-/// time-series engine from it (<c>model.CreateTimeSeriesEngine&lt;TSrc, TDst&gt;(ml)</c>) to forecast and feed new
+/// forecast engine from it (<c>model.CreateForecastEngine&lt;TSrc, TDst&gt;(ml)</c>) to forecast and feed new
 /// observations; <see cref="Transform"/> does the same over a view.
 /// </summary>
 /// <remarks>
 /// <para><see cref="Transform"/> reads the input rows as the observations that follow the state, in order (ML.NET's
 /// ForecastBySsa does the same): each output row holds the forecast of the H steps after that row, made from the W
-/// observations up to and including it. It is not a row-to-row mapper (rows depend on the rows before them).</para>
+/// observations up to and including it, as vectors of H Single values. The state moves along one cursor (or one
+/// PredictionEngine) and starts again from the saved state for the next.</para>
+/// <para>It is made of ML.NET built-ins (a StatefulCustomMapping kernel reading a payload carried by a ValueMapping):
+/// <c>ml.Model.Save</c> writes it into ML.NET's zip and <c>ml.Model.Load</c> gives back a chain that forecasts
+/// identically, with no registration call; <c>CreateForecastEngine</c> works on both.</para>
 /// <para>Immutable: the engine and every cursor keep their own copy of the state and of the network's workspace.</para>
 /// </remarks>
-public sealed class RecurrentForecastingTransformer : ITransformer
+public sealed class RecurrentForecastingTransformer : ITransformer, IPayloadOwner
 {
-    internal const string TypeId = "Rnn.RecurrentForecasting";
-    internal const int FormatVersion = 1;
+    private readonly ITransformer _inner;
 
-    internal RecurrentForecastingTransformer(ForecastModel model, float[] state, long observations)
+    internal RecurrentForecastingTransformer(ForecastModel model, float[] state, long observations, IDataView input)
     {
         Model = model;
         State = state;
         Observations = observations;
+        Payload = ForecastSettings.Write(model, state, observations);
+        _inner = ForecastChain.Create(new MLContext(), model.Spec, Payload).Fit(input);
     }
 
     /// <summary>W, the observations a forecast reads.</summary>
@@ -43,7 +48,12 @@ public sealed class RecurrentForecastingTransformer : ITransformer
     internal float[] State { get; }
 
     /// <inheritdoc/>
-    public bool IsRowToRowMapper => false;
+    public bool IsRowToRowMapper => true;
+
+    string IPayloadOwner.Payload => Payload;
+
+    /// <summary>The payload text: model and state.</summary>
+    internal string Payload { get; }
 
     internal static IEnumerable<string> OutputNames(ForecastSpec spec)
     {
@@ -52,8 +62,8 @@ public sealed class RecurrentForecastingTransformer : ITransformer
         if (spec.UpperColumn is not null) yield return spec.UpperColumn;
     }
 
-    /// <summary>The same model with another state (an engine's, for a checkpoint).</summary>
-    internal RecurrentForecastingTransformer WithState(float[] state, long observations) => new(Model, state, observations);
+    /// <summary>The same model with another state (an engine's, for a checkpoint), over input rows like <paramref name="input"/>'s.</summary>
+    internal RecurrentForecastingTransformer WithState(float[] state, long observations, IDataView input) => new(Model, state, observations, input);
 
     /// <summary>The target and covariate columns of <paramref name="schema"/>, checked.</summary>
     internal static DataViewSchema.Column[] CheckInput(DataViewSchema schema, ForecastSpec spec) =>
@@ -71,62 +81,26 @@ public sealed class RecurrentForecastingTransformer : ITransformer
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         CheckInput(inputSchema, Model.Spec);
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        foreach (string name in OutputNames(Model.Spec))
-            builder.AddColumn(name, new VectorDataViewType(NumberDataViewType.Single, Horizon));
-        return builder.ToSchema();
+        return _inner.GetOutputSchema(inputSchema);
     }
 
+    /// <summary>A row-to-row mapper whose state moves on with every row it maps (one per mapper).</summary>
     /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new InvalidOperationException("A forecaster's rows depend on the rows before them: use model.CreateTimeSeriesEngine<TSrc, TDst>(ml) to predict one observation at a time.");
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckInput(inputSchema, Model.Spec);
+        return _inner.GetRowToRowMapper(inputSchema);
+    }
 
     /// <inheritdoc/>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ForecastDataView(input, this, GetOutputSchema(input.Schema));
+        CheckInput(input.Schema, Model.Spec);
+        return _inner.Transform(input);
     }
 
-    // *** Model zip format (version 1) ***
-    // settings.json: { spec: { target, covariates[], windowSize, horizon, strategy, confidenceLevel, outputColumn, lowerColumn?, upperColumn? },
-    //                  scaler: { mean, std, diffStd, covariateMeans[], covariateStds[] }, lowerOffsets[H], upperOffsets[H],
-    //                  network: { cell, hiddenSize, numLayers, seed }, state[W·C] (last W observations, oldest first), observations }
-    // weights.safetensors: the network's parameters by PyTorch-style name (rnn.weight_ih_l0, ..., fc.weight, fc.bias).
-    /// <inheritdoc/>
-    public void Save(ModelSaveContext ctx)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ctx.SetVersionInfo(TypeId, FormatVersion);
-        var o = Model.Network.Options;
-        ctx.WriteSettings(new Settings(Model.Spec, Model.Scaler, Model.LowerOffsets, Model.UpperOffsets,
-            new NetworkSettings((RecurrentCellType)o.Cell, o.HiddenSize, o.NumLayers, o.Seed), State, Observations));
-        ctx.WriteTensors("weights", Model.Network.Parameters.ToDictionary(p => p.Key, p => p.Value.Value));
-    }
-
-    internal static RecurrentForecastingTransformer Load(ModelLoadContext ctx)
-    {
-        var s = ctx.ReadSettings<Settings>();
-        ctx.Check(s.Spec is not null && s.Scaler is not null && s.Network is not null && s.State is not null
-            && s.LowerOffsets is not null && s.UpperOffsets is not null, "a section of the settings is missing");
-        var (network0, state, lowerOffsets, upperOffsets, scaler) = (s.Network!, s.State!, s.LowerOffsets!, s.UpperOffsets!, s.Scaler!);
-        ForecastSpec spec = s.Spec! with { Covariates = s.Spec!.Covariates ?? [] };
-        ctx.Check(!string.IsNullOrEmpty(spec.Target) && !string.IsNullOrEmpty(spec.OutputColumn) && spec.Covariates.All(c => !string.IsNullOrEmpty(c)), "a column name is empty");
-        ctx.Check(spec.WindowSize is > 0 and <= 100_000 && spec.Horizon is > 0 and <= 10_000 && spec.Covariates.Length <= 10_000, "window, horizon or covariates out of range");
-        ctx.Check(Enum.IsDefined(spec.Strategy) && Enum.IsDefined(network0.Cell), "unknown strategy or cell");
-        ctx.Check(network0.HiddenSize is > 0 and <= 65536 && network0.NumLayers is > 0 and <= 64, "network size out of range");
-        ctx.Check(state.Length == spec.WindowSize * spec.Channels, $"the state holds {state.Length} values, expected {spec.WindowSize * spec.Channels}");
-        ctx.Check(lowerOffsets.Length == spec.Horizon && upperOffsets.Length == spec.Horizon, "the bound offsets do not match the horizon");
-        ctx.Check(scaler.CovariateMeans?.Length == spec.Covariates.Length && scaler.CovariateStds?.Length == spec.Covariates.Length, "the scaler does not match the covariates");
-        ctx.Check(scaler.Std > 0 && scaler.DiffStd > 0 && scaler.CovariateStds!.All(v => v > 0), "a scale is not positive");
-        var network = new SequenceModel(ForecastModel.NetworkOptions(spec, network0.Cell, network0.HiddenSize, network0.NumLayers, network0.Seed));
-        ctx.ReadParametersInto(network.Parameters, "weights");
-        return new RecurrentForecastingTransformer(new ForecastModel(spec, scaler, network, lowerOffsets, upperOffsets), state, s.Observations);
-    }
-
-    internal sealed record NetworkSettings(RecurrentCellType Cell, int HiddenSize, int NumLayers, int Seed);
-
-    internal sealed record Settings(ForecastSpec Spec, SeriesScaler Scaler, float[] LowerOffsets, float[] UpperOffsets,
-        NetworkSettings Network, float[] State, long Observations);
+    /// <summary>Saves the built-ins the transformer is made of (ML.NET calls this from <c>ml.Model.Save</c>).</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => _inner.Save(ctx);
 }

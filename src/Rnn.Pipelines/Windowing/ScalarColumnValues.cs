@@ -1,6 +1,7 @@
 using System.Globalization;
-using Rnn.MLNet;
-using Rnn.MLNet.Internals;
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Rnn.Pipelines.Windowing;
 
@@ -29,16 +30,17 @@ internal abstract class ScalarColumnValues
 
     public static ScalarColumnValues Create(DataViewRow row, DataViewSchema.Column column)
     {
-        if (column.Type is Rnn.MLNet.Data.VectorDataViewType)
+        if (column.Type is VectorDataViewType)
             throw new ArgumentException($"Column '{column.Name}' is a vector ({column.Type}); a group or time column must be a scalar.", nameof(column));
-        return TypeDispatch.Visit(column.Type.RawType, new Factory(row, column));
+        // Once per column and cursor: the typed reader of the column's raw type.
+        return (ScalarColumnValues)CreateTypedMethod.MakeGenericMethod(column.Type.RawType).Invoke(null, [row, column])!;
     }
 
-    private sealed class Factory(DataViewRow row, DataViewSchema.Column column) : ITypeVisitor<ScalarColumnValues>
-    {
-        public ScalarColumnValues Visit<T>()
-            where T : notnull => new Typed<T>(row.GetGetter<T>(column));
-    }
+    private static readonly MethodInfo CreateTypedMethod =
+        typeof(ScalarColumnValues).GetMethod(nameof(CreateTyped), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static Typed<T> CreateTyped<T>(DataViewRow row, DataViewSchema.Column column)
+        where T : notnull => new(row.GetGetter<T>(column));
 
     private sealed class Typed<T>(ValueGetter<T> getter) : ScalarColumnValues
         where T : notnull

@@ -1,5 +1,6 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 
 namespace Rnn.Pipelines.Windowing;
 

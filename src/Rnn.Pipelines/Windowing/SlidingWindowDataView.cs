@@ -1,5 +1,6 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 
 namespace Rnn.Pipelines.Windowing;
 
@@ -169,7 +170,11 @@ internal sealed class SlidingWindowDataView : IDataView
 
         public override long Position => _position;
 
+        public override long Batch => 0;
+
         public override DataViewSchema Schema => _view.Schema;
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
 
         public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
 

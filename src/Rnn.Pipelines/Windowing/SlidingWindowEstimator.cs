@@ -1,4 +1,5 @@
-using Rnn.MLNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Rnn.Pipelines.Windowing;
 
 namespace Rnn.MLNet;
@@ -28,7 +29,7 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
     public SlidingWindowTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var transformer = new SlidingWindowTransformer(_options);
+        var transformer = new SlidingWindowTransformer(_options, input);
         transformer.GetOutputSchema(input.Schema);
         return transformer;
     }
@@ -37,45 +38,51 @@ public sealed class SlidingWindowEstimator : IEstimator<SlidingWindowTransformer
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        if (!inputSchema.TryFindColumn(_options.InputColumnName, out var series))
+        var series = inputSchema.FirstOrDefault(c => c.Name == _options.InputColumnName);
+        if (series.Name is null)
             throw new ArgumentException($"Series column '{_options.InputColumnName}' not found in the input schema.", nameof(inputSchema));
-        bool scalar = !series.IsVector && !series.IsKey && (series.ItemType.RawType == typeof(float) || series.ItemType.RawType == typeof(double));
-        bool vector = series.Kind == SchemaShape.VectorKind.Vector && !series.IsKey && series.ItemType.RawType == typeof(float);
+        bool scalar = series.Kind == SchemaShape.Column.VectorKind.Scalar && !series.IsKey && (series.ItemType.RawType == typeof(float) || series.ItemType.RawType == typeof(double));
+        bool vector = series.Kind == SchemaShape.Column.VectorKind.Vector && !series.IsKey && series.ItemType.RawType == typeof(float);
         if (!scalar && !vector)
             throw new ArgumentException($"Series column '{_options.InputColumnName}' is {series}; expected Single, Double or a known-size vector of Single.", nameof(inputSchema));
         var columns = new List<SchemaShape.Column>();
+        var vectors = new List<string> { _options.OutputColumnName };
+        var scalars = new List<string>();
         foreach (string? key in new[] { _options.GroupColumnName, _options.TimeColumnName })
         {
             if (key is null) continue;
-            if (!inputSchema.TryFindColumn(key, out var c))
+            var c = inputSchema.FirstOrDefault(x => x.Name == key);
+            if (c.Name is null)
                 throw new ArgumentException($"Column '{key}' not found in the input schema.", nameof(inputSchema));
-            if (c.IsVector)
+            if (c.Kind != SchemaShape.Column.VectorKind.Scalar)
                 throw new ArgumentException($"Column '{key}' is {c}; group and time keys must be scalars.", nameof(inputSchema));
             columns.Add(c);
         }
-        columns.Add(new SchemaShape.Column(_options.OutputColumnName, SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false));
         if (_options.Horizon > 0)
-        {
-            var kind = _options.Horizon == 1 && scalar ? SchemaShape.VectorKind.Scalar : SchemaShape.VectorKind.Vector;
-            columns.Add(new SchemaShape.Column(_options.LabelColumnName, kind, NumberDataViewType.Single, false));
-        }
-        return new SchemaShape(columns);
+            (_options.Horizon == 1 && scalar ? scalars : vectors).Add(_options.LabelColumnName);
+        return ShapeColumns.With(columns, vectors, scalars);
     }
 }
 
 /// <summary>
 /// The fitted <see cref="SlidingWindowEstimator"/>: maps a view of time steps to a view of windows, lazily (the
 /// series is read into memory when the first cursor opens). Not a row-to-row mapper: it has no prediction engine;
-/// forecast with <c>ForecastByRecurrent</c>'s time-series engine instead.
+/// forecast with <c>ForecastByRecurrent</c>'s forecast engine instead.
 /// </summary>
+/// <remarks>
+/// <c>ml.Model.Save</c> writes it as ML.NET built-ins whose loaded form is row to row (rows without a window hold NaN):
+/// see <see cref="ICanSaveModel.Save"/> on this type for the difference.
+/// </remarks>
 public sealed class SlidingWindowTransformer : ITransformer
 {
-    internal const string TypeId = "Rnn.SlidingWindow";
-    internal const int FormatVersion = 1;
-
     private readonly SlidingWindowOptions _options;
+    private readonly IDataView _fitInput;
 
-    internal SlidingWindowTransformer(SlidingWindowOptions options) => _options = options;
+    internal SlidingWindowTransformer(SlidingWindowOptions options, IDataView fitInput)
+    {
+        _options = options;
+        _fitInput = fitInput;
+    }
 
     /// <summary>W, steps per window.</summary>
     public int WindowSize => _options.WindowSize;
@@ -95,7 +102,7 @@ public sealed class SlidingWindowTransformer : ITransformer
 
     /// <inheritdoc/>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new InvalidOperationException("SlidingWindow turns many rows into one window: it is not a row-to-row mapper. Use ml.Forecasting.ForecastByRecurrent and its CreateTimeSeriesEngine to forecast one step at a time.");
+        throw new InvalidOperationException("SlidingWindow turns many rows into one window: it is not a row-to-row mapper. Use ml.Forecasting.ForecastByRecurrent and its CreateForecastEngine to forecast one step at a time.");
 
     /// <inheritdoc/>
     public IDataView Transform(IDataView input)
@@ -104,37 +111,20 @@ public sealed class SlidingWindowTransformer : ITransformer
         return new SlidingWindowDataView(input, _options, GetOutputSchema(input.Schema));
     }
 
-    // *** Model zip format (version 1) ***
-    // settings.json: { outputColumnName, inputColumnName, windowSize, horizon, stride, samplingRate, labelColumnName,
-    //                  groupColumnName | null, timeColumnName | null, missingValues, skipShortSeries }
-    /// <inheritdoc/>
-    public void Save(ModelSaveContext ctx)
+    /// <summary>
+    /// Saves the windowing as ML.NET built-ins (ML.NET calls this from <c>ml.Model.Save</c>). ML.NET 6 gives a third-party
+    /// transformer that changes the number of rows no public way to save itself, so the saved form is <b>row to row</b>:
+    /// after <c>ml.Model.Load</c>, every input row is kept and gets the window whose last label step is that row (the
+    /// window ending H·R rows earlier) with its label, and rows with no such window (the first (W−1+H)·R rows, rows whose
+    /// window start is off the stride) get NaN windows and labels, which the recurrent trainers skip as missing labels
+    /// (and report). The windows and labels that are there equal this transformer's, in order. Missing values are
+    /// carried through as NaN (no policy is applied), and short series are not an error.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The transformer has a group or time column, or a window or label of more than 65535 values.</exception>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
     {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ctx.SetVersionInfo(TypeId, FormatVersion);
-        var o = _options;
-        ctx.WriteSettings(new Settings(o.OutputColumnName, o.InputColumnName, o.WindowSize, o.Horizon, o.Stride, o.SamplingRate,
-            o.LabelColumnName, o.GroupColumnName, o.TimeColumnName, o.MissingValues, o.SkipShortSeries));
-    }
-
-    internal static SlidingWindowTransformer Load(ModelLoadContext ctx)
-    {
-        var s = ctx.ReadSettings<Settings>();
-        var options = new SlidingWindowOptions
-        {
-            OutputColumnName = s.OutputColumnName, InputColumnName = s.InputColumnName, WindowSize = s.WindowSize, Horizon = s.Horizon,
-            Stride = s.Stride, SamplingRate = s.SamplingRate, LabelColumnName = s.LabelColumnName, GroupColumnName = s.GroupColumnName,
-            TimeColumnName = s.TimeColumnName, MissingValues = s.MissingValues, SkipShortSeries = s.SkipShortSeries,
-        };
-        try
-        {
-            Validate(options);
-        }
-        catch (ArgumentException e)
-        {
-            ctx.Check(false, e.Message);
-        }
-        return new SlidingWindowTransformer(options);
+        int features = SeriesTable.FeaturesOf(_fitInput.Schema[_options.InputColumnName]);
+        SavedWindowing.Create(new MLContext(), _options, features).Fit(_fitInput).Save(ctx);
     }
 
     internal static void Validate(SlidingWindowOptions o)
@@ -156,7 +146,4 @@ public sealed class SlidingWindowTransformer : ITransformer
             if (!ok) throw new ArgumentOutOfRangeException(nameof(o), value, $"SlidingWindow: {message}, got {value}.");
         }
     }
-
-    internal sealed record Settings(string OutputColumnName, string InputColumnName, int WindowSize, int Horizon, int Stride, int SamplingRate,
-        string LabelColumnName, string? GroupColumnName, string? TimeColumnName, MissingValuePolicy MissingValues, bool SkipShortSeries);
 }

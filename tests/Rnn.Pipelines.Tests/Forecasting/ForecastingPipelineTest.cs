@@ -23,17 +23,17 @@ public sealed class ForecastingPipelineTest
                 HiddenSize = 8, Epochs = 3, Seed = 2,
             }));
         var model = pipeline.Fit(data);
-        var engine = model.CreateTimeSeriesEngine<RawObs, ForecastOut>(ml);
+        var engine = model.CreateForecastEngine<RawObs, ForecastOut>(ml);
         var fed = engine.Predict(new RawObs { Raw = 12.5 });
 
         // The forecaster alone, fed the same value as a float, agrees.
-        var alone = model.LastTransformer.CreateTimeSeriesEngine<Obs, ForecastOut>(ml).Predict(new Obs { Value = 12.5f });
+        var alone = model.LastTransformer.CreateForecastEngine<Obs, ForecastOut>(ml).Predict(new Obs { Value = 12.5f });
         CollectionAssert.AreEqual(alone.Forecast, fed.Forecast);
 
         using var stream = new MemoryStream();
         engine.CheckPoint(ml, stream);
         stream.Position = 0;
-        var resumed = new MLContext().Model.Load(stream, out DataViewSchema inputSchema).CreateTimeSeriesEngine<RawObs, ForecastOut>(ml);
+        var resumed = new MLContext().Model.Load(stream, out DataViewSchema inputSchema).CreateForecastEngine<RawObs, ForecastOut>(ml);
         Assert.AreEqual(nameof(RawObs.Raw), inputSchema.Single().Name);
         CollectionAssert.AreEqual(engine.Predict().Forecast, resumed.Predict().Forecast);
     }
@@ -44,7 +44,7 @@ public sealed class ForecastingPipelineTest
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(new[] { new RawObs { Raw = 1 } });
         var copy = ml.Transforms.CopyColumns("Value", nameof(RawObs.Raw)).Fit(data);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => copy.CreateTimeSeriesEngine<RawObs, ForecastOut>(ml));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => copy.CreateForecastEngine<RawObs, ForecastOut>(ml));
         StringAssert.Contains(e.Message, "ForecastByRecurrent");
     }
 
@@ -72,10 +72,10 @@ public sealed class ForecastingPipelineTest
             ForecastBacktestResult bt = ml.Forecasting.Backtest(series, fo, numberOfFolds: 2, seasonLength: 12);
             output.WriteLine($"backtest sMAPE: recurrent {bt.Model.SymmetricMeanAbsolutePercentageError:F2}%, naive {bt.Naive.SymmetricMeanAbsolutePercentageError:F2}%, seasonal naive {bt.SeasonalNaive.SymmetricMeanAbsolutePercentageError:F2}%");
             var forecaster = ml.Forecasting.ForecastByRecurrent(fo).Fit(series);
-            var forecastEngine = forecaster.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+            var forecastEngine = forecaster.CreateForecastEngine<Obs, ForecastOut>(ml);
             string forecasterZip = Path.Combine(outDir, "forecaster.zip");
             forecastEngine.CheckPoint(ml, forecasterZip);
-            var resumed = ml.Model.Load(forecasterZip, out _).CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+            var resumed = ml.Model.Load(forecasterZip, out _).CreateForecastEngine<Obs, ForecastOut>(ml);
             ForecastOut next = resumed.Predict();
             output.WriteLine($"next {fo.Horizon} months: " + string.Join(", ", next.Forecast.Select((v, i) => $"{v:F1} [{next.Lower[i]:F1}, {next.Upper[i]:F1}]")));
             // --- snippet end ---

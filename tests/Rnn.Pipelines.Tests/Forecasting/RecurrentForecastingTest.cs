@@ -1,4 +1,6 @@
 using Rnn.MLNet;
+using Rnn.Pipelines.Tests.TestKit;
+using Rnn.MLNet.Persistence;
 using Rnn.Pipelines.Forecasting;
 
 namespace Rnn.Pipelines.Tests.Forecasting;
@@ -58,7 +60,7 @@ public sealed class RecurrentForecastingTest
             windowSize: 24, horizon: 12, confidenceLevel: 0.9f,
             confidenceLowerBoundColumn: "Lower", confidenceUpperBoundColumn: "Upper");
         var model = est.Fit(series);
-        var engine = model.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+        var engine = model.CreateForecastEngine<Obs, ForecastOut>(ml);
         ForecastOut f = engine.Predict();
         engine.Predict(new Obs { Value = 42f });
         string path = Path.Combine(Path.GetTempPath(), $"forecaster-{Guid.NewGuid():N}.zip");
@@ -95,15 +97,16 @@ public sealed class RecurrentForecastingTest
         using var stream = new MemoryStream();
         ml.Model.Save(model, null, stream);
         stream.Position = 0;
-        var loaded = (RecurrentForecastingTransformer)((IEnumerable<ITransformer>)new MLContext().Model.Load(stream, out _)).Single();
+        ITransformer loadedChain = new MLContext().Model.Load(stream, out _);
+        var loaded = ForecastSettings.Read(PayloadCarrier.FindPayloads(loadedChain).Single());
         Assert.AreEqual(model.Model.Scaler.Mean, loaded.Model.Scaler.Mean);
         Assert.AreEqual(model.Model.Scaler.Std, loaded.Model.Scaler.Std);
         Assert.AreEqual(model.Model.Scaler.DiffStd, loaded.Model.Scaler.DiffStd);
         CollectionAssert.AreEqual(model.Model.LowerOffsets, loaded.Model.LowerOffsets);
         CollectionAssert.AreEqual(model.State, loaded.State);
 
-        var a = model.CreateTimeSeriesEngine<Obs, ForecastOut>(ml).Predict();
-        var b = loaded.CreateTimeSeriesEngine<Obs, ForecastOut>(ml).Predict();
+        var a = model.CreateForecastEngine<Obs, ForecastOut>(ml).Predict();
+        var b = loadedChain.CreateForecastEngine<Obs, ForecastOut>(ml).Predict();
         CollectionAssert.AreEqual(a.Forecast, b.Forecast);
         CollectionAssert.AreEqual(a.Upper, b.Upper);
     }
@@ -114,7 +117,7 @@ public sealed class RecurrentForecastingTest
         var ml = new MLContext(seed: 1);
         float[] values = Seasonal(140, 0.1f, 3);
         var model = ml.Forecasting.ForecastByRecurrent(Small()).Fit(View(ml, values[..100]));
-        var engine = model.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+        var engine = model.CreateForecastEngine<Obs, ForecastOut>(ml);
         ForecastOut last = engine.Predict();
         for (int t = 100; t < 140; t++) last = engine.Predict(new Obs { Value = values[t] });
         Assert.AreEqual(140, engine.Observations);
@@ -138,14 +141,14 @@ public sealed class RecurrentForecastingTest
         var ml = new MLContext(seed: 1);
         float[] values = Seasonal(130, 0.1f, 4);
         var model = ml.Forecasting.ForecastByRecurrent(Small()).Fit(View(ml, values[..100]));
-        var engine = model.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+        var engine = model.CreateForecastEngine<Obs, ForecastOut>(ml);
         for (int t = 100; t < 115; t++) engine.Predict(new Obs { Value = values[t] });
 
         using var stream = new MemoryStream();
         engine.CheckPoint(ml, stream);
         stream.Position = 0;
         ITransformer loaded = new MLContext().Model.Load(stream, out DataViewSchema inputSchema);
-        var resumed = loaded.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+        var resumed = loaded.CreateForecastEngine<Obs, ForecastOut>(ml);
         Assert.AreEqual("Value", inputSchema.Single().Name);
         Assert.AreEqual(115, resumed.Observations);
         CollectionAssert.AreEqual(engine.Predict().Forecast, resumed.Predict().Forecast);
@@ -204,7 +207,7 @@ public sealed class RecurrentForecastingTest
         ForecastOut Run()
         {
             var m = new MLContext(seed: 1).Forecasting.ForecastByRecurrent(options).Fit(ml.Data.LoadFromEnumerable(rows));
-            var engine = m.CreateTimeSeriesEngine<ObsWithCovariate, ForecastOut>(ml);
+            var engine = m.CreateForecastEngine<ObsWithCovariate, ForecastOut>(ml);
             return engine.Predict(new ObsWithCovariate { Value = 11f, Temperature = 1.0 });
         }
         var a = Run();
@@ -215,13 +218,32 @@ public sealed class RecurrentForecastingTest
     }
 
     [TestMethod]
+    public void Transform_WithDoubleCovariate_EqualsEngineFedTheSameRows()
+    {
+        var ml = new MLContext(seed: 1);
+        float[] values = Seasonal(110, 0.1f, 14);
+        var rows = values.Select((v, t) => new ObsWithCovariate { Value = v, Temperature = Math.Cos(2 * Math.PI * t / 12) }).ToList();
+        var options = Small(horizon: 2);
+        options.CovariateColumnNames = [nameof(ObsWithCovariate.Temperature)];
+        var model = ml.Forecasting.ForecastByRecurrent(options).Fit(ml.Data.LoadFromEnumerable(rows[..100]));
+        var transformed = ml.Data.CreateEnumerable<ForecastOut>(model.Transform(ml.Data.LoadFromEnumerable(rows[100..])), reuseRowObject: false, ignoreMissingColumns: true).ToList();
+        var engine = model.CreateForecastEngine<ObsWithCovariate, ForecastOut>(ml);
+        for (int i = 0; i < 10; i++)
+        {
+            var fed = engine.Predict(rows[100 + i]);
+            CollectionAssert.AreEqual(fed.Forecast, transformed[i].Forecast, $"row {i}");
+            CollectionAssert.AreEqual(fed.Upper, transformed[i].Upper, $"row {i}");
+        }
+    }
+
+    [TestMethod]
     public void Recursive_SecondStep_EqualsFirstStepFedBackAsObservation()
     {
         var ml = new MLContext(seed: 1);
         var options = Small(horizon: 3);
         options.Strategy = ForecastStrategy.Recursive;
         var model = ml.Forecasting.ForecastByRecurrent(options).Fit(View(ml, Seasonal(120, 0.1f, 12)));
-        var engine = model.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+        var engine = model.CreateForecastEngine<Obs, ForecastOut>(ml);
         float[] f = engine.Predict().Forecast;
         float[] g = engine.Predict(new Obs { Value = f[0] }).Forecast;
         Assert.AreEqual(f[1], g[0]);
@@ -234,9 +256,10 @@ public sealed class RecurrentForecastingTest
         var ml = new MLContext(seed: 1);
         var data = View(ml, Seasonal(100, 0.1f, 13));
         var est = ml.Forecasting.ForecastByRecurrent(Small());
-        var promised = est.GetOutputSchema(SchemaShape.Create(data.Schema));
-        var actual = SchemaShape.Create(est.Fit(data).Transform(data).Schema);
-        CollectionAssert.AreEqual(promised.Select(c => c.ToString()).ToList(), actual.Select(c => c.ToString()).ToList());
+        var promised = est.GetOutputSchema(Shapes.Of(data.Schema));
+        var actual = Shapes.Of(est.Fit(data).Transform(data).Schema);
+        CollectionAssert.AreEqual(Shapes.Describe(promised), Shapes.Describe(actual));
+        Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 3), est.Fit(data).Transform(data).Schema["Forecast"].Type);
     }
 
     [TestMethod]
@@ -249,7 +272,7 @@ public sealed class RecurrentForecastingTest
 
         var missing = ml.Forecasting.ForecastByRecurrent("Forecast", "Nope", windowSize: 4, horizon: 1);
         Assert.ThrowsExactly<ArgumentException>(() => missing.Fit(shortSeries));
-        Assert.ThrowsExactly<ArgumentException>(() => missing.GetOutputSchema(SchemaShape.Create(shortSeries.Schema)));
+        Assert.ThrowsExactly<ArgumentException>(() => missing.GetOutputSchema(Shapes.Of(shortSeries.Schema)));
 
         var withNaN = Seasonal(100, 0.1f, 8);
         withNaN[50] = float.NaN;
@@ -263,7 +286,7 @@ public sealed class RecurrentForecastingTest
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Forecasting.ForecastByRecurrent("F", "Value", windowSize: 4, horizon: 1, confidenceLevel: 1f));
 
         var model = ml.Forecasting.ForecastByRecurrent(Small()).Fit(View(ml, Seasonal(100, 0.1f, 9)));
-        var engine = model.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+        var engine = model.CreateForecastEngine<Obs, ForecastOut>(ml);
         Assert.ThrowsExactly<ArgumentException>(() => engine.Predict(new Obs { Value = float.NaN }));
     }
 
@@ -277,7 +300,7 @@ public sealed class RecurrentForecastingTest
         options.LogTransform = true;
         options.Epochs = 20;
         var model = ml.Forecasting.ForecastByRecurrent(options).Fit(View(ml, values));
-        var engine = model.CreateTimeSeriesEngine<Obs, ForecastOut>(ml);
+        var engine = model.CreateForecastEngine<Obs, ForecastOut>(ml);
         var f = engine.Predict();
         for (int h = 0; h < 3; h++)
         {

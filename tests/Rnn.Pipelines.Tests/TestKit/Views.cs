@@ -1,5 +1,4 @@
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 
 namespace Rnn.Pipelines.Tests.TestKit;
 

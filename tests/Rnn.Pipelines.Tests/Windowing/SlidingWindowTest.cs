@@ -1,5 +1,4 @@
 using Rnn.MLNet;
-using Rnn.MLNet.Data;
 using Rnn.Pipelines.Tests.TestKit;
 using Rnn.Pipelines.Windowing;
 
@@ -238,9 +237,9 @@ public sealed class SlidingWindowTest
         foreach (int horizon in new[] { 0, 1, 2 })
         {
             var est = ml.Transforms.Sequence.SlidingWindow("Features", "Value", windowSize: 2, horizon: horizon, groupColumnName: "Series");
-            var promised = est.GetOutputSchema(SchemaShape.Create(data.Schema));
-            var actual = SchemaShape.Create(est.Fit(data).Transform(data).Schema);
-            CollectionAssert.AreEqual(promised.Select(c => c.ToString()).ToList(), actual.Select(c => c.ToString()).ToList(), $"horizon {horizon}");
+            var promised = est.GetOutputSchema(Shapes.Of(data.Schema));
+            var actual = Shapes.Of(est.Fit(data).Transform(data).Schema);
+            CollectionAssert.AreEqual(Shapes.Describe(promised), Shapes.Describe(actual), $"horizon {horizon}");
         }
     }
 
@@ -254,23 +253,87 @@ public sealed class SlidingWindowTest
         Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Value", windowSize: 2, labelColumnName: "F"));
         var est = ml.Transforms.Sequence.SlidingWindow("F", "Missing", windowSize: 2);
         Assert.ThrowsExactly<ArgumentException>(() => est.Fit(Series(ml, 5)));
-        Assert.ThrowsExactly<ArgumentException>(() => est.GetOutputSchema(SchemaShape.Create(Series(ml, 5).Schema)));
+        Assert.ThrowsExactly<ArgumentException>(() => est.GetOutputSchema(Shapes.Of(Series(ml, 5).Schema)));
     }
 
     [TestMethod]
-    public void SlidingWindow_SaveLoad_SameWindows()
+    [DataRow(4, 2, 3)]
+    [DataRow(3, 1, 1)]
+    public void SlidingWindow_SaveLoad_RowToRowWithTheSameWindowsInOrder(int window, int horizon, int stride)
     {
         var ml = new MLContext(seed: 1);
         var data = Series(ml, 12);
-        var model = ml.Transforms.Sequence.SlidingWindow("Features", "Value", windowSize: 4, horizon: 2, stride: 3).Fit(data);
+        var model = ml.Transforms.Sequence.SlidingWindow("Features", "Value", windowSize: window, horizon: horizon, stride: stride).Fit(data);
+        var expectedWindows = Views.Vectors(model.Transform(data), "Features");
+        var expectedLabels = horizon == 1 ? Views.Scalars(model.Transform(data), "Label").Select(v => new[] { v }).ToList() : Views.Vectors(model.Transform(data), "Label");
+        using var dir = LoadHost.TempDirectory();
+        ml.Model.Save(model, data.Schema, dir.File("windows.zip"));
+        using (var stream = File.Create(dir.File("in.idv"))) ml.Data.SaveAsBinary(data, stream);
+        LoadHost.Run("transform", dir.File("windows.zip"), dir.File("in.idv"), dir.File("out.idv"));
+
+        var inProcess = new MLContext().Model.Load(dir.File("windows.zip"), out _).Transform(data);
+        foreach (IDataView loaded in new[] { inProcess, ml.Data.LoadFromBinary(dir.File("out.idv")) })
+        {
+            // Row to row: every step is kept; the rows that end a window's label carry it, the others are NaN.
+            var windows = Views.Vectors(loaded, "Features");
+            var labels = horizon == 1 ? Views.Scalars(loaded, "Label").Select(v => new[] { v }).ToList() : Views.Vectors(loaded, "Label");
+            Assert.HasCount(12, windows);
+            Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, window), loaded.Schema["Features"].Type);
+            var present = Enumerable.Range(0, 12).Where(r => !float.IsNaN(windows[r][0])).ToList();
+            Assert.HasCount(expectedWindows.Count, present);
+            for (int k = 0; k < present.Count; k++)
+            {
+                CollectionAssert.AreEqual(expectedWindows[k], windows[present[k]]);
+                CollectionAssert.AreEqual(expectedLabels[k], labels[present[k]]);
+            }
+            Assert.IsTrue(Enumerable.Range(0, 12).Except(present).All(r => labels[r].All(float.IsNaN)));
+        }
+    }
+
+    [TestMethod]
+    public void SlidingWindow_Loaded_TrainerSkipsTheRowsWithoutAWindow()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 40).Select(i => new Step { Value = MathF.Sin(i * 0.3f) }).ToList());
+        var windows = ml.Transforms.Sequence.SlidingWindow("Features", "Value", windowSize: 5).Fit(data);
         using var stream = new MemoryStream();
-        ml.Model.Save(model, data.Schema, stream);
+        ml.Model.Save(windows, data.Schema, stream);
         stream.Position = 0;
-        var loaded = new MLContext().Model.Load(stream, out _);
-        var a = Views.Vectors(model.Transform(data), "Label");
-        var b = Views.Vectors(loaded.Transform(data), "Label");
-        Assert.HasCount(a.Count, b);
-        for (int i = 0; i < a.Count; i++) CollectionAssert.AreEqual(a[i], b[i]);
+        var loaded = new MLContext().Model.Load(stream, out _).Transform(data);
+        var trainer = ml.Regression.Trainers.Recurrent(new RecurrentTrainerOptions { Cell = RecurrentCellType.Gru, HiddenSize = 4, Epochs = 1 });
+        trainer.Fit(loaded);
+        Assert.AreEqual(5, trainer.LastSkippedRows, "the first (W−1+H)·R = 5 rows have no window");
+    }
+
+    [TestMethod]
+    public void SlidingWindow_SaveWithGroupColumn_ThrowsNotSupportedNamingTheTransformer()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 8).Select(i => new GroupedStep { Series = i < 4 ? "a" : "b", Value = i }).ToList());
+        var model = ml.Transforms.Sequence.SlidingWindow("Features", "Value", windowSize: 2, groupColumnName: "Series").Fit(data);
+        using var stream = new MemoryStream();
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.Save(model, data.Schema, stream));
+        StringAssert.Contains(e.Message, "SlidingWindowTransformer");
+    }
+
+    [TestMethod]
+    public void SlidingWindow_BadInput_ExceptionsNameTheColumnOrParameter()
+    {
+        var ml = new MLContext(seed: 1);
+        var missing = Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Nope", windowSize: 2).Fit(Series(ml, 5)));
+        StringAssert.Contains(missing.Message, "'Nope'");
+
+        var texts = ml.Data.LoadFromEnumerable(new[] { new GroupedStep { Series = "a", Value = 1 } });
+        var wrongType = Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Series", windowSize: 1).Fit(texts));
+        StringAssert.Contains(wrongType.Message, "'Series'");
+        var wrongShape = Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Series", windowSize: 1).GetOutputSchema(Shapes.Of(texts.Schema)));
+        StringAssert.Contains(wrongShape.Message, "'Series'");
+
+        var tooLong = ml.Transforms.Sequence.SlidingWindow("F", "Value", windowSize: 8).Fit(Series(ml, 5)).Transform(Series(ml, 5));
+        var shortSeries = Assert.ThrowsExactly<InvalidDataException>(() => Views.Vectors(tooLong, "F"));
+        StringAssert.Contains(shortSeries.Message, "5 steps");
+        var badWindow = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.Sequence.SlidingWindow("F", "Value", windowSize: -1));
+        StringAssert.Contains(badWindow.Message, "windowSize");
     }
 
     [TestMethod]
