@@ -9,7 +9,7 @@ out="$(pwd)/artifacts/packages"
 work="$(pwd)/artifacts/consumer"
 rm -rf "$out" "$work"; mkdir -p "$out" "$work"
 fail() { echo "consumer: failed ($1)"; exit 1; }
-for p in src/Rnn.Core src/Rnn.MLNet src/Rnn.Cli; do
+for p in src/Rnn.Core src/Rnn.MLNet src/Rnn.Pipelines src/Rnn.Cli; do
   dotnet pack "$p" -c Release -o "$out" -p:PackageVersion="$version" --nologo -v q >"$work/pack.log" 2>&1 || { cat "$work/pack.log"; fail "pack $p"; }
 done
 ls "$out"
