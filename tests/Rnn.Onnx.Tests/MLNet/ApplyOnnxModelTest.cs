@@ -1,0 +1,137 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using Rnn.MLNet;
+using Rnn.Onnx.Tests.TestKit;
+
+namespace Rnn.Onnx.Tests.MLNet;
+
+/// <summary>
+/// The exported model scored by ML.NET itself: <c>NormalizeText → TokenizeIntoWords → MapValueToKey → (pad to a fixed
+/// length) → ApplyOnnxModel</c> gives the RnnMl transformer's scores. The pattern is the one docs/onnx.md shows.
+/// </summary>
+[TestClass]
+public sealed class ApplyOnnxModelTest
+{
+    private static readonly string CorpusPath = Path.Combine(AppContext.BaseDirectory, "TestData", "reviews.tsv");
+
+    /// <summary>Steps the ONNX input is padded to; ApplyOnnxModel takes only fixed-size vector columns.</summary>
+    public const int MaxSteps = 64;
+
+    public sealed class Review
+    {
+        [LoadColumn(0)]
+        public string Text { get; set; } = "";
+
+        [LoadColumn(1)]
+        public bool Label { get; set; }
+    }
+
+    /// <summary>The key column, converted to UInt32 so CustomMapping accepts it.</summary>
+    public sealed class TokenKeys
+    {
+        public VBuffer<uint> TokenKeys32 { get; set; }
+    }
+
+    /// <summary>The exported model's inputs: ids padded with 0 to <see cref="MaxSteps"/>, and the valid length.</summary>
+    public sealed class OnnxTokenInputs
+    {
+        [ColumnName(RecurrentOnnx.TokensInput), VectorType(MaxSteps)]
+        public long[] Tokens { get; set; } = new long[MaxSteps];
+
+        [ColumnName(RecurrentOnnx.LengthsInput), VectorType(1)]
+        public long[] Lengths { get; set; } = new long[1];
+
+        /// <summary>
+        /// Key k → id k (0 = missing); an empty row is one missing token, as the transformer reads it; longer rows keep
+        /// their first <see cref="MaxSteps"/> tokens (the transformer keeps all: choose MaxSteps ≥ the longest row, or train
+        /// with MaximumSequenceLength = MaxSteps).
+        /// </summary>
+        public static void Map(TokenKeys input, OnnxTokenInputs output)
+        {
+            Array.Clear(output.Tokens);
+            var keys = input.TokenKeys32;
+            int length = Math.Min(keys.Length, MaxSteps);
+            var values = keys.GetValues();
+            var indices = keys.GetIndices();
+            for (int i = 0; i < values.Length; i++)
+            {
+                int slot = keys.IsDense ? i : indices[i];
+                if (slot < length) output.Tokens[slot] = values[i];
+            }
+            output.Lengths[0] = Math.Max(length, 1);
+        }
+    }
+
+    public sealed class RnnScores
+    {
+        public float Score { get; set; }
+
+        public float Probability { get; set; }
+
+        public bool PredictedLabel { get; set; }
+    }
+
+    public sealed class OnnxScores
+    {
+        [ColumnName(RecurrentOnnx.ScoreOutput), VectorType(1)]
+        public float[] Score { get; set; } = [];
+
+        [ColumnName(RecurrentOnnx.ProbabilityOutput), VectorType(1)]
+        public float[] Probability { get; set; } = [];
+
+        [ColumnName(RecurrentOnnx.PredictedLabelOutput), VectorType(1)]
+        public bool[] PredictedLabel { get; set; } = [];
+    }
+
+    private static IEstimator<ITransformer> Featurize(MLContext ml) =>
+        ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
+            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000));
+
+    [TestMethod]
+    public void ApplyOnnxModel_ExportedSentimentModel_SameScoresAsRnnMlTransformer()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromTextFile<Review>(CorpusPath, separatorChar: '\t');
+        var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1);
+        var model = Featurize(ml)
+            .Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
+            {
+                FeatureColumnName = "Tokens", Cell = RecurrentCellType.Lstm, EmbeddingSize = 16, HiddenSize = 16, Bidirectional = true,
+                Pooling = RecurrentPooling.Mean, Epochs = 2, Seed = 3,
+            }))
+            .Fit(split.TrainSet);
+        string path = Path.Combine(Path.GetTempPath(), $"rnnml-sentiment-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            model.ExportOnnx(path);
+
+            // ML.NET's own pipeline: the same text transforms, then the ONNX model.
+            Ort.TakeLog();
+            var onnxModel = Featurize(ml)
+                .Append(ml.Transforms.Conversion.ConvertType("TokenKeys32", "Tokens", DataKind.UInt32))
+                .Append(ml.Transforms.CustomMapping<TokenKeys, OnnxTokenInputs>(OnnxTokenInputs.Map, contractName: null))
+                .Append(ml.Transforms.ApplyOnnxModel(
+                    outputColumnNames: [RecurrentOnnx.ScoreOutput, RecurrentOnnx.ProbabilityOutput, RecurrentOnnx.PredictedLabelOutput],
+                    inputColumnNames: [RecurrentOnnx.TokensInput, RecurrentOnnx.LengthsInput],
+                    modelFile: path,
+                    shapeDictionary: new Dictionary<string, int[]> { [RecurrentOnnx.TokensInput] = [1, MaxSteps], [RecurrentOnnx.LengthsInput] = [1] },
+                    gpuDeviceId: null, fallbackToCpu: false))
+                .Fit(split.TrainSet);
+
+            var expected = ml.Data.CreateEnumerable<RnnScores>(model.Transform(split.TestSet), reuseRowObject: false).ToList();
+            var actual = ml.Data.CreateEnumerable<OnnxScores>(onnxModel.Transform(split.TestSet), reuseRowObject: false).ToList();
+            CollectionAssert.AreEqual(Array.Empty<string>(), Ort.TakeLog(), "ONNX Runtime logged warnings");
+            Assert.AreEqual(expected.Count, actual.Count);
+            Assert.IsTrue(expected.Count > 50);
+            TensorAssert.Close(expected.Select(r => r.Score).ToArray(), actual.Select(r => r.Score[0]).ToArray(), 1e-5, "score");
+            TensorAssert.Close(expected.Select(r => r.Probability).ToArray(), actual.Select(r => r.Probability[0]).ToArray(), 1e-5, "probability");
+            CollectionAssert.AreEqual(expected.Select(r => r.PredictedLabel).ToArray(), actual.Select(r => r.PredictedLabel[0]).ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
