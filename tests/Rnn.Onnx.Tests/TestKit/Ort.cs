@@ -27,6 +27,10 @@ public static class Ort
         OrtEnv.CreateInstanceWithOptions(ref options);
     }
 
+    /// <summary>Reports the largest ONNX Runtime vs managed difference of the run (llm.c's maxdiff).</summary>
+    [AssemblyCleanup]
+    public static void ReportMaxDiff() => Console.WriteLine($"largest |managed - onnxruntime| over every comparison: {TensorAssert.MaxDiffSeen:E3}");
+
     /// <summary>Messages ONNX Runtime logged at warning level or above since the last call.</summary>
     public static string[] TakeLog()
     {
