@@ -48,6 +48,13 @@ internal sealed class OnnxRuntimeLstmCls : IDisposable
         _outputs = [OrtValue.CreateTensorValueFromMemory(Logits, [batch, 2])];
     }
 
+    /// <summary>The config field of a result line.</summary>
+    public static JsonObject Config(int batch, int threads) => new()
+    {
+        ["model"] = "lstm_cls (Embedding(5000,64)+LSTM(64->128)+Linear(128->2)), exported to ONNX", ["batch"] = batch, ["seq"] = 50,
+        ["engine"] = $"onnxruntime {OrtEnv.Instance().GetVersionString()} CPU, ORT_ENABLE_ALL, intra-op threads {threads}",
+    };
+
     /// <summary>The last call's logits [B, 2].</summary>
     public float[] Logits { get; }
 
@@ -67,11 +74,7 @@ internal sealed class OnnxInferLatency(int threads) : LatencyWorkload("infer_lat
 {
     private OnnxRuntimeLstmCls? _model;
 
-    protected override JsonObject Config => new()
-    {
-        ["model"] = "lstm_cls (Embedding(5000,64)+LSTM(64->128)+Linear(128->2)), exported to ONNX", ["batch"] = 1, ["seq"] = 50,
-        ["engine"] = $"onnxruntime {OrtEnv.Instance().GetVersionString()} CPU, ORT_ENABLE_ALL, intra-op threads {threads}",
-    };
+    protected override JsonObject Config => OnnxRuntimeLstmCls.Config(1, threads);
 
     protected override void Setup() => _model = new OnnxRuntimeLstmCls(1, 50, new Rng(4), threads);
 
@@ -87,11 +90,7 @@ internal sealed class OnnxInferBatch256(int threads) : BatchInferenceWorkload("i
 
     protected override int ItemsPerStep => 256;
 
-    protected override JsonObject Config => new()
-    {
-        ["model"] = "lstm_cls (Embedding(5000,64)+LSTM(64->128)+Linear(128->2)), exported to ONNX", ["batch"] = 256, ["seq"] = 50,
-        ["engine"] = $"onnxruntime {OrtEnv.Instance().GetVersionString()} CPU, ORT_ENABLE_ALL, intra-op threads {threads}",
-    };
+    protected override JsonObject Config => OnnxRuntimeLstmCls.Config(256, threads);
 
     protected override void Setup() => _model = new OnnxRuntimeLstmCls(256, 50, new Rng(5), threads);
 
