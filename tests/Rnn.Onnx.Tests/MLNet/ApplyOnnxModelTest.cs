@@ -7,15 +7,16 @@ using Rnn.Onnx.Tests.TestKit;
 namespace Rnn.Onnx.Tests.MLNet;
 
 /// <summary>
-/// The exported model scored by ML.NET itself: <c>NormalizeText → TokenizeIntoWords → MapValueToKey → (pad to a fixed
-/// length) → ApplyOnnxModel</c> gives the RnnMl transformer's scores. The pattern is the one docs/onnx.md shows.
+/// The exported model scored by ML.NET itself: <c>NormalizeText → TokenizeIntoWords → MapValueToKey → CustomMapping
+/// (keys → int64 ids + length) → ApplyOnnxModel</c> gives the RnnMl transformer's scores. Both patterns of docs/onnx.md:
+/// variable-length ids (no padding, no shape dictionary), and ids padded to a fixed length with a shape dictionary.
 /// </summary>
 [TestClass]
 public sealed class ApplyOnnxModelTest
 {
     private static readonly string CorpusPath = Path.Combine(AppContext.BaseDirectory, "TestData", "reviews.tsv");
 
-    /// <summary>Steps the ONNX input is padded to; ApplyOnnxModel takes only fixed-size vector columns.</summary>
+    /// <summary>Steps the fixed-size pattern pads to (≥ the longest review, so nothing is cut).</summary>
     public const int MaxSteps = 64;
 
     public sealed class Review
@@ -33,8 +34,27 @@ public sealed class ApplyOnnxModelTest
         public VBuffer<uint> TokenKeys32 { get; set; }
     }
 
-    /// <summary>The exported model's inputs: ids padded with 0 to <see cref="MaxSteps"/>, and the valid length.</summary>
+    /// <summary>The exported model's inputs, one sequence per row: the ids as they are (variable length) and the length.</summary>
     public sealed class OnnxTokenInputs
+    {
+        [ColumnName(RecurrentOnnx.TokensInput)]
+        public long[] Tokens { get; set; } = [];
+
+        [ColumnName(RecurrentOnnx.LengthsInput), VectorType(1)]
+        public long[] Lengths { get; set; } = new long[1];
+
+        /// <summary>Key k → id k (0 = missing); an empty row is one missing token, as the transformer reads it.</summary>
+        public static void Map(TokenKeys input, OnnxTokenInputs output)
+        {
+            var keys = input.TokenKeys32;
+            output.Tokens = new long[Math.Max(keys.Length, 1)];
+            CopyIds(keys, output.Tokens);
+            output.Lengths[0] = output.Tokens.Length;
+        }
+    }
+
+    /// <summary>The same inputs padded with 0 to <see cref="MaxSteps"/> (a fixed-size column).</summary>
+    public sealed class PaddedTokenInputs
     {
         [ColumnName(RecurrentOnnx.TokensInput), VectorType(MaxSteps)]
         public long[] Tokens { get; set; } = new long[MaxSteps];
@@ -42,24 +62,25 @@ public sealed class ApplyOnnxModelTest
         [ColumnName(RecurrentOnnx.LengthsInput), VectorType(1)]
         public long[] Lengths { get; set; } = new long[1];
 
-        /// <summary>
-        /// Key k → id k (0 = missing); an empty row is one missing token, as the transformer reads it; longer rows keep
-        /// their first <see cref="MaxSteps"/> tokens (the transformer keeps all: choose MaxSteps ≥ the longest row, or train
-        /// with MaximumSequenceLength = MaxSteps).
-        /// </summary>
-        public static void Map(TokenKeys input, OnnxTokenInputs output)
+        /// <summary>As <see cref="OnnxTokenInputs.Map"/>, but rows longer than <see cref="MaxSteps"/> keep their first MaxSteps ids.</summary>
+        public static void Map(TokenKeys input, PaddedTokenInputs output)
         {
             Array.Clear(output.Tokens);
             var keys = input.TokenKeys32;
-            int length = Math.Min(keys.Length, MaxSteps);
-            var values = keys.GetValues();
-            var indices = keys.GetIndices();
-            for (int i = 0; i < values.Length; i++)
-            {
-                int slot = keys.IsDense ? i : indices[i];
-                if (slot < length) output.Tokens[slot] = values[i];
-            }
-            output.Lengths[0] = Math.Max(length, 1);
+            CopyIds(keys, output.Tokens);
+            output.Lengths[0] = Math.Clamp(keys.Length, 1, MaxSteps);
+        }
+    }
+
+    /// <summary>ids[i] = key i of the row (sparse slots stay 0), for the first ids.Length slots.</summary>
+    private static void CopyIds(in VBuffer<uint> keys, long[] ids)
+    {
+        var values = keys.GetValues();
+        var indices = keys.GetIndices();
+        for (int i = 0; i < values.Length; i++)
+        {
+            int slot = keys.IsDense ? i : indices[i];
+            if (slot < ids.Length) ids[slot] = values[i];
         }
     }
 
@@ -90,7 +111,9 @@ public sealed class ApplyOnnxModelTest
             .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000));
 
     [TestMethod]
-    public void ApplyOnnxModel_ExportedSentimentModel_SameScoresAsRnnMlTransformer()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void ApplyOnnxModel_ExportedSentimentModel_SameScoresAsRnnMlTransformer(bool padded)
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromTextFile<Review>(CorpusPath, separatorChar: '\t');
@@ -109,14 +132,17 @@ public sealed class ApplyOnnxModelTest
 
             // ML.NET's own pipeline: the same text transforms, then the ONNX model.
             Ort.TakeLog();
-            var onnxModel = Featurize(ml)
-                .Append(ml.Transforms.Conversion.ConvertType("TokenKeys32", "Tokens", DataKind.UInt32))
-                .Append(ml.Transforms.CustomMapping<TokenKeys, OnnxTokenInputs>(OnnxTokenInputs.Map, contractName: null))
+            var inputs = Featurize(ml).Append(ml.Transforms.Conversion.ConvertType("TokenKeys32", "Tokens", DataKind.UInt32));
+            IEstimator<ITransformer> ids = padded
+                ? inputs.Append(ml.Transforms.CustomMapping<TokenKeys, PaddedTokenInputs>(PaddedTokenInputs.Map, contractName: null))
+                : inputs.Append(ml.Transforms.CustomMapping<TokenKeys, OnnxTokenInputs>(OnnxTokenInputs.Map, contractName: null));
+            var onnxModel = ids
                 .Append(ml.Transforms.ApplyOnnxModel(
                     outputColumnNames: [RecurrentOnnx.ScoreOutput, RecurrentOnnx.ProbabilityOutput, RecurrentOnnx.PredictedLabelOutput],
                     inputColumnNames: [RecurrentOnnx.TokensInput, RecurrentOnnx.LengthsInput],
                     modelFile: path,
-                    shapeDictionary: new Dictionary<string, int[]> { [RecurrentOnnx.TokensInput] = [1, MaxSteps], [RecurrentOnnx.LengthsInput] = [1] },
+                    // A fixed-size column needs the shapes spelled out (ML.NET cannot split [batch, steps] by itself); a variable one does not.
+                    shapeDictionary: padded ? new Dictionary<string, int[]> { [RecurrentOnnx.TokensInput] = [1, MaxSteps], [RecurrentOnnx.LengthsInput] = [1] } : null,
                     gpuDeviceId: null, fallbackToCpu: false))
                 .Fit(split.TrainSet);
 
