@@ -160,4 +160,72 @@ public sealed class ApplyOnnxModelTest
             File.Delete(path);
         }
     }
+
+    public sealed class Series
+    {
+        public float[] Features { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    /// <summary>A float-step model's inputs: the feature vector as it is (T·F values) and T.</summary>
+    public sealed class OnnxStepInputs
+    {
+        public const int StepSize = 2;
+
+        [ColumnName(RecurrentOnnx.StepsInput)]
+        public float[] Steps { get; set; } = [];
+
+        [ColumnName(RecurrentOnnx.LengthsInput), VectorType(1)]
+        public long[] Lengths { get; set; } = new long[1];
+
+        public static void Map(Series input, OnnxStepInputs output)
+        {
+            output.Steps = input.Features;
+            output.Lengths[0] = input.Features.Length / StepSize;
+        }
+    }
+
+    public sealed class RegressionScore
+    {
+        public float Score { get; set; }
+    }
+
+    public sealed class OnnxRegressionScore
+    {
+        [ColumnName(RecurrentOnnx.ScoreOutput), VectorType(1)]
+        public float[] Score { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void ApplyOnnxModel_ExportedFloatStepRegressor_SameScoresAsRnnMlTransformer()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Random(9);
+        var rows = Enumerable.Range(0, 80).Select(_ =>
+        {
+            var values = Enumerable.Range(0, rng.Next(1, 9) * OnnxStepInputs.StepSize).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+            return new Series { Features = values, Label = values.Sum() };
+        }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.Regression.Trainers.Recurrent(new RecurrentTrainerOptions
+        {
+            FeatureColumnName = "Features", StepSize = OnnxStepInputs.StepSize, Cell = RecurrentCellType.Gru, HiddenSize = 6, NumberOfLayers = 2, Epochs = 2, Seed = 4,
+        }).Fit(data);
+        string path = Path.Combine(Path.GetTempPath(), $"rnnml-series-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            model.ExportOnnx(path);
+            var onnxModel = ml.Transforms.CustomMapping<Series, OnnxStepInputs>(OnnxStepInputs.Map, contractName: null)
+                .Append(ml.Transforms.ApplyOnnxModel([RecurrentOnnx.ScoreOutput], [RecurrentOnnx.StepsInput, RecurrentOnnx.LengthsInput], path))
+                .Fit(data);
+            var expected = ml.Data.CreateEnumerable<RegressionScore>(model.Transform(data), reuseRowObject: false).Select(r => r.Score).ToArray();
+            var actual = ml.Data.CreateEnumerable<OnnxRegressionScore>(onnxModel.Transform(data), reuseRowObject: false).Select(r => r.Score[0]).ToArray();
+            TensorAssert.Close(expected, actual, 1e-5, "regression score");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
