@@ -42,6 +42,9 @@ public static class Ort
     /// <summary>A CPU session with all graph optimisations on, logging at warning level.</summary>
     public static InferenceSession Session(byte[] model, int threads = 1)
     {
+        // RNNML_ONNX_DUMP=DIR keeps every model a test runs, e.g. for the ONNX project's checker (docs/onnx.md).
+        if (Environment.GetEnvironmentVariable("RNNML_ONNX_DUMP") is { Length: > 0 } dump)
+            File.WriteAllBytes(Path.Combine(dump, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(model))[..16] + ".onnx"), model);
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
