@@ -81,7 +81,9 @@ internal sealed class RecurrentGraph
         if (_o.UsesTokens)
         {
             sequence = _g.Input(RecurrentOnnx.TokensInput, DataType.Int64,
-                $"Token ids, [batch, steps]: 0 = missing/unknown token (zero embedding), 1..{_o.VocabularySize - 1} = ML.NET key values of the feature column; pad with 0. An id outside 0..{_o.VocabularySize - 1} fails the run (Gather's bounds check).",
+                $"Token ids in 0..{_o.VocabularySize - 1}, [batch, steps]" +
+                (_o.PaddingIndex is int padding ? $"; {padding} has a zero embedding (for the ML.NET trainers: 0 = missing key, k = key k of the feature column)" : "") +
+                $"; pad with any valid id. An id outside 0..{_o.VocabularySize - 1} fails the run (Gather's bounds check).",
                 "batch", "steps");
         }
         else
