@@ -228,4 +228,43 @@ public sealed class ApplyOnnxModelTest
             File.Delete(path);
         }
     }
+
+    [TestMethod]
+    public void RecurrentOnnxTokenInputs_SavedAndLoadedPipeline_SameScoresAsRnnMlTransformer()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromTextFile<Review>(CorpusPath, separatorChar: '\t');
+        var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 2);
+        var model = Featurize(ml)
+            .Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
+            {
+                FeatureColumnName = "Tokens", Cell = RecurrentCellType.Gru, EmbeddingSize = 8, HiddenSize = 8, Pooling = RecurrentPooling.Max, Epochs = 1, Seed = 7,
+            }))
+            .Fit(split.TrainSet);
+        string path = Path.Combine(Path.GetTempPath(), $"rnnml-sentiment-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            model.ExportOnnx(path);
+            var onnxModel = Featurize(ml)
+                .Append(ml.Transforms.RecurrentOnnxTokenInputs("Tokens"))
+                .Append(ml.Transforms.ApplyOnnxModel([RecurrentOnnx.ScoreOutput, RecurrentOnnx.ProbabilityOutput, RecurrentOnnx.PredictedLabelOutput],
+                    [RecurrentOnnx.TokensInput, RecurrentOnnx.LengthsInput], path))
+                .Fit(split.TrainSet);
+            // The ONNX pipeline (ONNX bytes included) saved as an ML.NET zip and loaded in a fresh context.
+            using var stream = new MemoryStream();
+            ml.Model.Save(onnxModel, split.TrainSet.Schema, stream);
+            stream.Position = 0;
+            var loaded = new MLContext().Model.Load(stream, out _);
+
+            var expected = ml.Data.CreateEnumerable<RnnScores>(model.Transform(split.TestSet), reuseRowObject: false).ToList();
+            var actual = ml.Data.CreateEnumerable<OnnxScores>(loaded.Transform(split.TestSet), reuseRowObject: false).ToList();
+            TensorAssert.Close(expected.Select(r => r.Score).ToArray(), actual.Select(r => r.Score[0]).ToArray(), 1e-5, "score");
+            TensorAssert.Close(expected.Select(r => r.Probability).ToArray(), actual.Select(r => r.Probability[0]).ToArray(), 1e-5, "probability");
+            CollectionAssert.AreEqual(expected.Select(r => r.PredictedLabel).ToArray(), actual.Select(r => r.PredictedLabel[0]).ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
