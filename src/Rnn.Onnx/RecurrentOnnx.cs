@@ -20,6 +20,8 @@ namespace Rnn.MLNet;
 /// <para>Token ids follow the transformer's policy: ids are the feature column's key values (0 = missing, which has a
 /// zero embedding), and an id outside 0..V−1 is an error — ONNX Runtime's Gather fails the run, as the transformer
 /// throws for a key beyond its vocabulary. Nothing is clamped.</para>
+/// <para>In ML.NET: <c>… MapValueToKey("Tokens") → ml.Transforms.RecurrentOnnxTokenInputs("Tokens") → ApplyOnnxModel</c>
+/// (<see cref="RecurrentOnnxInputs"/>).</para>
 /// </remarks>
 public static class RecurrentOnnx
 {
