@@ -6,6 +6,7 @@ using Rnn.Benchmarks.Workloads;
 
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload matmul_ref [--json] [--threads N]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload all --compare [--rounds 3]
+// dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload infer_latency,infer_batch256 --engine onnxruntime [--threads 1]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --check-flops
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- sweep [--torch]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- scan
@@ -31,6 +32,8 @@ var root = new RootCommand("RnnMl workloads (WORKLOADS.md), measured like torch_
 {
     workloadOption, jsonOption, headerOption, threadsOption, repeatsOption, compareOption, roundsOption, torchBenchOption, checkFlopsOption,
 };
+var engineOption = new Option<string>("--engine") { Description = "managed (default), or onnxruntime: infer_* on the managed engine and on ONNX Runtime, alternating --rounds times", DefaultValueFactory = _ => "managed" };
+root.Options.Add(engineOption);
 root.SetAction(parse =>
 {
     if (parse.GetValue(checkFlopsOption))
@@ -52,6 +55,8 @@ root.SetAction(parse =>
     var settings = new BenchSettings { Threads = parse.GetValue(threadsOption), Repeats = parse.GetValue(repeatsOption) };
     bool json = parse.GetValue(jsonOption);
     if (json && parse.GetValue(headerOption)) Console.WriteLine(ResultLine.ToJson(WorkloadRunner.Header(settings)));
+    if (parse.GetValue(engineOption) == "onnxruntime")
+        return OnnxRuntimeComparison.Run(names, settings, parse.GetValue(roundsOption), json);
     if (parse.GetValue(compareOption))
         return TorchComparison.Run(names, settings, parse.GetValue(roundsOption), parse.GetValue(torchBenchOption), json);
     foreach (string name in names)

@@ -23,6 +23,10 @@ using Rnn.MLNet;
 using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+// --onnx PATH: after training, also write the model as an ONNX graph (docs/onnx.md).
+int onnxAt = Array.IndexOf(args, "--onnx");
+string? onnxPath = onnxAt >= 0 && onnxAt + 1 < args.Length ? args[onnxAt + 1] : null;
+if (onnxAt >= 0) args = [.. args[..onnxAt], .. args[Math.Min(args.Length, onnxAt + 2)..]];
 var arguments = SentimentArguments.Parse(args);
 if (arguments is null) return 2;
 
@@ -78,6 +82,11 @@ if (runs.Count > 1 || baselines.Count > 0)
 string zip = Path.Combine(arguments.OutDir, "sentiment.zip");
 ml.Model.Save(model, data.Schema, zip);
 Console.WriteLine($"wrote {zip}");
+if (onnxPath is not null)
+{
+    model.ExportOnnx(onnxPath);
+    Console.WriteLine($"wrote {onnxPath}");
+}
 ITransformer loaded = ml.Model.Load(zip, out DataViewSchema inputSchema);
 var engine = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded);
 foreach (string text in new[] { "the soup was delicious and we loved it", "our waiter was rude, never again", "the pasta was not fresh at all", "the music was noisy but the staff was lovely" })
