@@ -33,4 +33,12 @@ printf 'great food\nrude waiter\n' | "$tools/rnnml" predict --model "$work/tool.
 [ "$code" -eq 2 ] && [ "$(wc -l <"$work/tool-error.txt")" -eq 1 ] || fail "a missing dataset gave exit $code and $(wc -l <"$work/tool-error.txt") lines"
 "$tools/rnnml" predict --model "$work/reviews.tsv" </dev/null 2>/dev/null; code=$?
 [ "$code" -eq 2 ] || fail "a non-model file given to predict gave exit $code"
+python3 -c "import math; print('month,value'); [print(f'{t},{100 + t + 10*math.sin(2*math.pi*t/12):.3f}') for t in range(96)]" >"$work/series.csv"
+"$tools/rnnml" forecast --dataset "$work/series.csv" --has-header --column value --horizon 4 --window 12 --epochs 5 --output "$work/forecast.zip" >"$work/tool-forecast.txt" || fail "rnnml forecast"
+[ "$(grep -c '^t+' "$work/tool-forecast.txt")" -eq 4 ] || fail "rnnml forecast printed no 4 forecasts"
+head -c 4000 README.md >"$work/corpus.txt"
+"$tools/rnnml" train-char --dataset "$work/corpus.txt" --minutes 0.05 --hidden 16 --output "$work/char.zip" >/dev/null || fail "rnnml train-char"
+[ "$("$tools/rnnml" generate --model "$work/char.zip" --prompt "The " --length 40 --temperature 0 | wc -c)" -ge 40 ] || fail "rnnml generate"
+"$tools/rnnml" generate --model "$work/forecast.zip" 2>/dev/null; code=$?
+[ "$code" -eq 2 ] || fail "a forecaster zip given to generate gave exit $code"
 echo "tool: passed"

@@ -2,6 +2,8 @@
 //   rnnml classify --dataset FILE --label-col N|NAME --text-col N|NAME [--cell lstm --hidden 128 --epochs 10] --output model.zip
 //   rnnml evaluate --model model.zip --dataset FILE --label-col N|NAME --text-col N|NAME
 //   rnnml predict  --model model.zip        (one text per stdin line → one prediction per stdout line)
+//   rnnml forecast --dataset FILE --column N|NAME --horizon H [--window W] --output model.zip
+//   rnnml train-char --dataset FILE --minutes M --output char.zip;  rnnml generate --model char.zip --prompt TEXT --length N --temperature T
 // Exit codes: 0 success, 1 failure while running, 2 bad usage or input (one line on stderr, no stack trace unless --verbose).
 using System.CommandLine;
 using System.Globalization;
@@ -54,6 +56,42 @@ root.Subcommands.Add(evaluate);
 var predict = new Command("predict", "Read one text per line from standard input and print one prediction per line.\nExample: echo \"the food was great\" | rnnml predict --model sentiment.zip") { model };
 predict.SetAction(r => Run(r.GetValue(verbose), () => Commands.Predict(r.GetValue(model)!, Console.In, Console.Out, r.GetValue(json))));
 root.Subcommands.Add(predict);
+
+// ---------------------------------------------------------------- forecast
+var column = new Option<string>("--column") { Description = "The series column: a 0-based index, or a header name (rows in time order).", Required = true };
+var horizon = new Option<int>("--horizon") { Description = "Steps to forecast.", Required = true };
+var window = new Option<int>("--window") { Description = "Past steps the network reads.", DefaultValueFactory = _ => 24 };
+var confidence = new Option<float>("--confidence") { Description = "Coverage of the bounds.", DefaultValueFactory = _ => 0.9f };
+var forecastEpochs = new Option<int>("--epochs") { Description = "Passes over the windows.", DefaultValueFactory = _ => 60 };
+var forecast = new Command("forecast", "Fit a recurrent forecaster on a series, save it (with its state) as an ML.NET model zip and print the next values with bounds.\n" +
+    "Example: rnnml forecast --dataset airline.csv --has-header --column Passengers --horizon 12 --window 24 --output airline.zip")
+{
+    dataset, column, hasHeader, separator, horizon, window, confidence, forecastEpochs, seed, output,
+};
+forecast.SetAction(r => Run(r.GetValue(verbose), () => SequenceCommands.Forecast(r.GetValue(dataset)!, r.GetValue(column)!, r.GetValue(hasHeader), r.GetValue(separator),
+    r.GetValue(horizon), r.GetValue(window), r.GetValue(confidence), Positive(r.GetValue(forecastEpochs), "--epochs"), r.GetValue(seed), r.GetValue(output)!, r.GetValue(json))));
+root.Subcommands.Add(forecast);
+
+// ---------------------------------------------------------------- train-char, generate
+var minutes = new Option<double>("--minutes") { Description = "Training time budget.", DefaultValueFactory = _ => 5 };
+var charHidden = new Option<int>("--hidden") { Description = "Hidden units of the LSTM.", DefaultValueFactory = _ => 256 };
+var trainChar = new Command("train-char", "Train a character-level LSTM language model on a text file for a time budget; save it as an ML.NET model zip.\n" +
+    "Example: rnnml train-char --dataset input.txt --minutes 10 --output char.zip")
+{
+    dataset, minutes, charHidden, seed, output,
+};
+trainChar.SetAction(r => Run(r.GetValue(verbose), () => SequenceCommands.TrainChar(r.GetValue(dataset)!, r.GetValue(minutes), Positive(r.GetValue(charHidden), "--hidden"), r.GetValue(seed), r.GetValue(output)!, r.GetValue(json))));
+root.Subcommands.Add(trainChar);
+var prompt = new Option<string>("--prompt") { Description = "Text to continue.", DefaultValueFactory = _ => "" };
+var length = new Option<int>("--length") { Description = "Characters to generate.", DefaultValueFactory = _ => 200 };
+var temperature = new Option<float>("--temperature") { Description = "Sampling temperature (0: always the likeliest character).", DefaultValueFactory = _ => 1f };
+var topK = new Option<int>("--top-k") { Description = "Sample among the k likeliest characters (0: all)." };
+var generate = new Command("generate", "Generate text with a character model zip.\nExample: rnnml generate --model char.zip --prompt \"ROMEO:\" --length 300 --temperature 0.8")
+{
+    model, prompt, length, temperature, topK, seed,
+};
+generate.SetAction(r => Run(r.GetValue(verbose), () => SequenceCommands.Generate(r.GetValue(model)!, r.GetValue(prompt)!, r.GetValue(length), r.GetValue(temperature), r.GetValue(topK), r.GetValue(seed), r.GetValue(json))));
+root.Subcommands.Add(generate);
 
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

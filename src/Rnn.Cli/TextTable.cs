@@ -86,7 +86,7 @@ internal sealed class TextTable
             return index;
         }
         if (!hasHeader) throw new CliException($"{option} '{column}' is a name, but {path} has no header (pass --has-header, or a 0-based index)");
-        int found = Array.FindIndex(header, h => string.Equals(h.Trim(), column, StringComparison.OrdinalIgnoreCase));
+        int found = Array.FindIndex(header, h => string.Equals(h.Trim().Trim('"'), column, StringComparison.OrdinalIgnoreCase));
         return found >= 0 ? found : throw new CliException($"{option} '{column}': no such column in {path} (columns: {string.Join(", ", header.Select(h => h.Trim()))})");
     }
 }

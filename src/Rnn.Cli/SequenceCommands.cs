@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Rnn.MLNet;
+
+namespace Rnn.Cli;
+
+/// <summary>The forecasting and character-model commands.</summary>
+internal static class SequenceCommands
+{
+    /// <summary>Fits ForecastByRecurrent on one numeric column (rows in time order), saves the model, prints the next values.</summary>
+    public static int Forecast(string path, string column, bool hasHeader, char? separator, int horizon, int window, float confidence, int epochs, int seed, string output, bool json)
+    {
+        if (!File.Exists(path)) throw new CliException($"dataset not found: {path}");
+        if (horizon < 1) throw new CliException($"--horizon must be positive, got {horizon}");
+        if (window < 1) throw new CliException($"--window must be positive, got {window}");
+        if (confidence is <= 0 or >= 1) throw new CliException($"--confidence must be in (0, 1), got {confidence}");
+        string first = File.ReadLines(path).FirstOrDefault() ?? throw new CliException($"dataset {path} is empty");
+        char sep = separator ?? (first.Contains('\t') ? '\t' : ',');
+        string[] header = first.Split(sep).Select(h => h.Trim().Trim('"')).ToArray();
+        int index = int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out int i) ? i
+            : hasHeader ? Array.FindIndex(header, h => string.Equals(h, column, StringComparison.OrdinalIgnoreCase))
+            : throw new CliException($"--column '{column}' is a name, but {path} has no header (pass --has-header, or a 0-based index)");
+        if (index < 0 || index >= header.Length)
+            throw new CliException($"--column '{column}': no such column in {path} (columns: {string.Join(", ", header)})");
+        var ml = new MLContext(seed);
+        var series = ml.Data.CreateTextLoader(new TextLoader.Options
+        {
+            Separators = [sep], HasHeader = hasHeader, AllowQuoting = true, Columns = [new TextLoader.Column("Value", DataKind.Single, index)],
+        }).Load(path);
+        long rows = ml.Data.CreateEnumerable<Observation>(series, false).LongCount();
+        if (rows < window + horizon + 1) throw new CliException($"{path} has {rows} values in column '{column}'; a window of {window} and a horizon of {horizon} need more than {window + horizon}");
+        var estimator = ml.Forecasting.ForecastByRecurrent(new RecurrentForecasterOptions
+        {
+            InputColumnName = "Value", OutputColumnName = "Forecast", WindowSize = window, Horizon = horizon, ConfidenceLevel = confidence,
+            ConfidenceLowerBoundColumn = "Lower", ConfidenceUpperBoundColumn = "Upper", Epochs = epochs, Seed = seed,
+        });
+        ITransformer model = estimator.Fit(series);
+        var engine = model.CreateForecastEngine<Observation, ForecastRow>(ml);
+        engine.CheckPoint(ml, output);
+        ForecastRow next = engine.Predict();
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { output = Path.GetFullPath(output), forecast = next.Forecast, lower = next.Lower, upper = next.Upper }));
+        }
+        else
+        {
+            Console.WriteLine($"output: {Path.GetFullPath(output)}");
+            for (int h = 0; h < next.Forecast.Length; h++)
+                Console.WriteLine($"t+{h + 1}\t{next.Forecast[h]:G6}\t[{next.Lower[h]:G6}, {next.Upper[h]:G6}]");
+        }
+        return 0;
+    }
+
+    /// <summary>Trains a character-level language model on a text file for a time budget and saves it.</summary>
+    public static int TrainChar(string path, double minutes, int hidden, int seed, string output, bool json)
+    {
+        if (!File.Exists(path)) throw new CliException($"dataset not found: {path}");
+        if (minutes <= 0) throw new CliException($"--minutes must be positive, got {minutes}");
+        string text = File.ReadAllText(path);
+        if (text.Length < 2) throw new CliException($"{path} holds {text.Length} characters; a language model needs more");
+        var ml = new MLContext(seed);
+        var corpus = ml.Data.LoadFromEnumerable([new Corpus { Text = text }]);
+        bool live = !json && !Console.IsOutputRedirected;
+        var trainer = ml.TextGeneration.Trainers.CharRecurrent("Text", new CharRecurrentTrainerOptions
+        {
+            HiddenSize = hidden, Epochs = 1000, TimeBudget = TimeSpan.FromMinutes(minutes), Seed = seed,
+            Progress = p =>
+            {
+                if (json) return;
+                if (p.Sample is not null || p.Training.IsEpochEnd) Console.WriteLine($"epoch {p.Training.Epoch}  loss {p.Training.TrainingLoss:F4}{(p.Training.ValidationLoss is { } v ? $"  validation {v:F4}" : "")}  {p.Training.Elapsed.TotalSeconds:F0}s");
+                else if (live) Console.Write($"\repoch {p.Training.Epoch}  loss {p.Training.TrainingLoss:F4}   \r");
+            },
+        });
+        var model = trainer.Fit(corpus);
+        string temporary = output + ".tmp";
+        ml.Model.Save(model, corpus.Schema, temporary);
+        File.Move(temporary, output, overwrite: true);
+        var typed = CharRecurrentModel.FromTransformer(model);
+        if (json) Console.WriteLine(JsonSerializer.Serialize(new { output = Path.GetFullPath(output), vocabulary = typed.Vocabulary.Count }));
+        else Console.WriteLine($"output: {Path.GetFullPath(output)} ({typed.Vocabulary.Count} characters)");
+        return 0;
+    }
+
+    /// <summary>Generates text from a character model zip.</summary>
+    public static int Generate(string modelPath, string prompt, int length, float temperature, int topK, int seed, bool json)
+    {
+        if (!File.Exists(modelPath)) throw new CliException($"model not found: {modelPath}");
+        if (length < 1) throw new CliException($"--length must be positive, got {length}");
+        if (temperature < 0) throw new CliException($"--temperature must be 0 or positive, got {temperature}");
+        ITransformer loaded;
+        try
+        {
+            loaded = new MLContext().Model.Load(modelPath, out _);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException or IOException)
+        {
+            throw new CliException($"{modelPath} is not an ML.NET model zip ({e.Message})");
+        }
+        CharRecurrentModel model;
+        try
+        {
+            model = CharRecurrentModel.FromTransformer(loaded);
+        }
+        catch (ArgumentException)
+        {
+            throw new CliException($"{modelPath} holds no character model (train one with rnnml train-char)");
+        }
+        string text = model.Generate(prompt, length, temperature, topK, seed);
+        Console.WriteLine(json ? JsonSerializer.Serialize(new { prompt, text }) : text);
+        return 0;
+    }
+
+    /// <summary>One value of the series.</summary>
+    public sealed class Observation
+    {
+        public float Value { get; set; }
+    }
+
+    /// <summary>The forecaster's columns.</summary>
+    public sealed class ForecastRow
+    {
+        public float[] Forecast { get; set; } = [];
+
+        public float[] Lower { get; set; } = [];
+
+        public float[] Upper { get; set; } = [];
+    }
+
+    private sealed class Corpus
+    {
+        public string Text { get; set; } = "";
+    }
+}
