@@ -1,0 +1,6 @@
+namespace Rnn.TorchSharp;
+
+/// <summary>Placeholder.</summary>
+internal static class TorchBackend
+{
+}
