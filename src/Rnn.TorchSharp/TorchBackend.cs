@@ -1,6 +1,0 @@
-namespace Rnn.TorchSharp;
-
-/// <summary>Placeholder.</summary>
-internal static class TorchBackend
-{
-}
