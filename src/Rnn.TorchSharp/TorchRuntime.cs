@@ -26,7 +26,7 @@ public static class TorchRuntime
             throw new ArgumentException($"device '{device}' is not \"cpu\", \"cuda\" or \"cuda:N\"", nameof(device));
         }
 
-        EnsureLoaded(cuda ? DeviceType.CUDA : DeviceType.CPU);
+        EnsureLoaded(DeviceType.CPU);
         if (!cuda) return CPU;
         if (!torch.cuda.is_available())
             throw new InvalidOperationException($"device '{device}' asks for CUDA, but the libtorch loaded here has no CUDA support or finds no GPU: reference TorchSharp-cuda-linux (or TorchSharp-cuda-windows) instead of TorchSharp-cpu, on a machine with an NVIDIA GPU and driver, or train on \"cpu\".");
