@@ -6,6 +6,7 @@ using Rnn.Benchmarks.Workloads;
 
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload matmul_ref [--json] [--threads N]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload all --compare [--rounds 3]
+// dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload all --engine both [--json]   (managed and libtorch)
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --check-flops
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- sweep [--torch]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- scan
@@ -26,10 +27,11 @@ var compareOption = new Option<bool>("--compare") { Description = "Run torch_ben
 var roundsOption = new Option<int>("--rounds") { Description = "Alternating rounds for --compare", DefaultValueFactory = _ => 3 };
 var torchBenchOption = new Option<string?>("--torch-bench") { Description = "Path of torch_bench.py (default ../shared/anchors/torch_bench.py from the repository root)" };
 var checkFlopsOption = new Option<bool>("--check-flops") { Description = "Check the FLOP formulas against WORKLOADS.md's table and exit" };
+var engineOption = new Option<string>("--engine") { Description = "managed, torchsharp (libtorch through Rnn.TorchSharp) or both (alternating per workload)", DefaultValueFactory = _ => "managed" };
 
 var root = new RootCommand("RnnMl workloads (WORKLOADS.md), measured like torch_bench.py")
 {
-    workloadOption, jsonOption, headerOption, threadsOption, repeatsOption, compareOption, roundsOption, torchBenchOption, checkFlopsOption,
+    workloadOption, jsonOption, headerOption, threadsOption, repeatsOption, compareOption, roundsOption, torchBenchOption, checkFlopsOption, engineOption,
 };
 root.SetAction(parse =>
 {
@@ -54,9 +56,14 @@ root.SetAction(parse =>
     if (json && parse.GetValue(headerOption)) Console.WriteLine(ResultLine.ToJson(WorkloadRunner.Header(settings)));
     if (parse.GetValue(compareOption))
         return TorchComparison.Run(names, settings, parse.GetValue(roundsOption), parse.GetValue(torchBenchOption), json);
-    foreach (string name in names)
+    string engine = parse.GetValue(engineOption)!;
+    if (engine is not ("managed" or "torchsharp" or "both"))
     {
-        var line = WorkloadRunner.Run(name, settings);
+        Console.Error.WriteLine($"unknown engine '{engine}'; choose managed, torchsharp or both");
+        return 2;
+    }
+    foreach (var (name, line) in EngineSelection.Run(names, engine, settings))
+    {
         Console.WriteLine(json ? ResultLine.ToJson(line)
             : $"{name}: {line["metric"]} = {(double)line["value"]!:G4} {line["unit"]} (median of {line["repeats"]}, spread {line["spread_pct"]} %, {(double)line["gflops"]!:F1} GFLOP/s, foreign CPU {line["foreign_cpu_s"]} s)");
     }
