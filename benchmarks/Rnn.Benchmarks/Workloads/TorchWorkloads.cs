@@ -56,9 +56,25 @@ internal static class TorchWorkloads
 
     /// <summary>A token batch [B, T] as int64 ids (the same ids as the managed workload's, from the same seed).</summary>
     public static Tensor Tokens(int batch, int steps, int vocab, int seed) =>
-        TorchTrainingSessionInput(WorkloadModels.RandomTokens(batch, steps, vocab, new Rng(seed)));
+        TokenTensor(WorkloadModels.RandomTokens(batch, steps, vocab, new Rng(seed)));
 
-    private static Tensor TorchTrainingSessionInput(SequenceBatch batch)
+    /// <summary>The lstm_cls model in evaluation mode and a [B, 50] batch of token ids (the managed workload's, from the same seed).</summary>
+    public static (TorchSequenceModel Model, Tensor Input) LstmClsForInference(int batch, int seed)
+    {
+        var model = TorchSequenceModel.FromManaged(WorkloadModels.TokenModel(CellType.Lstm, 5000, 64, 128, 2, false));
+        model.eval();
+        return (model, Tokens(batch, 50, 5000, seed));
+    }
+
+    /// <summary>One inference call under no_grad; the logits are released at once.</summary>
+    public static void Infer(TorchSequenceModel model, Tensor input)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        model.Forward(input);
+    }
+
+    private static Tensor TokenTensor(SequenceBatch batch)
     {
         var ids = new long[batch.Tokens.Length];
         for (int i = 0; i < ids.Length; i++) ids[i] = batch.Tokens[i];
@@ -172,14 +188,6 @@ internal sealed class TorchRnnBig() : TrainingWorkload("rnn_big"), IDisposable
 /// <summary>seed_trend on libtorch: RNN(1→8) + Linear(8→2), the 4×5×1 trend set, CrossEntropy, Adam lr 0.05, 100 epochs.</summary>
 internal sealed class TorchSeedTrend() : FullRunWorkload("seed_trend")
 {
-    private static readonly float[] s_x =
-    [
-        1.0f, 1.2f, 1.3f, 1.1f, 1.0f,
-        -1.0f, -1.1f, -1.3f, -0.9f, -1.2f,
-        0.8f, 0.7f, 1.0f, 0.9f, 1.1f,
-        -0.6f, -0.7f, -0.9f, -1.0f, -0.8f,
-    ];
-
     public override string TimedUnit => "100 epochs (1 full-batch step each)";
 
     protected override JsonObject Config => new()
@@ -193,8 +201,8 @@ internal sealed class TorchSeedTrend() : FullRunWorkload("seed_trend")
         using var model = TorchSequenceModel.FromManaged(WorkloadModels.FloatRnn(1, 8, 2, 42));
         model.train();
         using var adam = optim.Adam(model.parameters(), 0.05);
-        using var x = torch.tensor(s_x, new long[] { 4, 5, 1 });
-        using var y = torch.tensor(new long[] { 1, 0, 1, 0 });
+        using var x = torch.tensor(SeedTrend.Inputs, new long[] { 4, 5, 1 });
+        using var y = torch.tensor(SeedTrend.Labels.Select(l => (long)l).ToArray());
         float loss = 0;
         double seconds = TimeBlock(() =>
         {
@@ -267,19 +275,9 @@ internal sealed class TorchInferLatency() : LatencyWorkload("infer_latency")
         ["model"] = "lstm_cls (Embedding(5000,64)+LSTM(64->128)+Linear(128->2))", ["batch"] = 1, ["seq"] = 50, ["mode"] = "eval(), no_grad",
     };
 
-    protected override void Setup()
-    {
-        _model = TorchSequenceModel.FromManaged(WorkloadModels.TokenModel(CellType.Lstm, 5000, 64, 128, 2, false));
-        _model.eval();
-        _input = TorchWorkloads.Tokens(1, 50, 5000, 4);
-    }
+    protected override void Setup() => (_model, _input) = TorchWorkloads.LstmClsForInference(1, 4);
 
-    protected override void Call()
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        _model.Forward(_input);
-    }
+    protected override void Call() => TorchWorkloads.Infer(_model, _input);
 }
 
 /// <summary>infer_batch256 on libtorch: the lstm_cls model in eval mode under no_grad, [256, 50] per call.</summary>
@@ -295,19 +293,9 @@ internal sealed class TorchInferBatch256() : BatchInferenceWorkload("infer_batch
         ["model"] = "lstm_cls (Embedding(5000,64)+LSTM(64->128)+Linear(128->2))", ["batch"] = 256, ["seq"] = 50, ["mode"] = "eval(), no_grad",
     };
 
-    protected override void Setup()
-    {
-        _model = TorchSequenceModel.FromManaged(WorkloadModels.TokenModel(CellType.Lstm, 5000, 64, 128, 2, false));
-        _model.eval();
-        _input = TorchWorkloads.Tokens(256, 50, 5000, 5);
-    }
+    protected override void Setup() => (_model, _input) = TorchWorkloads.LstmClsForInference(256, 5);
 
-    protected override void Step()
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        _model.Forward(_input);
-    }
+    protected override void Step() => TorchWorkloads.Infer(_model, _input);
 }
 
 /// <summary>matmul_ref on libtorch: the product of two 1024×1024 matrices into a preallocated output (<c>addmm_</c>, beta 0); then with 1 thread.</summary>
