@@ -73,7 +73,7 @@ public static class SequenceTrainer
             double? validationLoss = null, validationAccuracy = null;
             if (validation is not null && validation.Count > 0)
             {
-                (validationLoss, validationAccuracy) = Score(Predict(session.Predict, validation, PredictionBatchSize), validation, options);
+                (validationLoss, validationAccuracy) = Score(Predict(session.Predict, validation, PredictionBatchSize, model.Options.OutputSize), validation, options);
                 if (validationLoss < bestLoss)
                 {
                     bestLoss = validationLoss.Value;
@@ -171,7 +171,7 @@ public static class SequenceTrainer
         if (batchSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(batchSize), batchSize, "batchSize must be positive");
         bool wasTraining = model.Training;
         model.Eval();
-        var result = Predict(b => model.Forward(b), data, batchSize);
+        var result = Predict(b => model.Forward(b), data, batchSize, model.Options.OutputSize);
         if (wasTraining) model.Train();
         return result;
     }
@@ -180,9 +180,9 @@ public static class SequenceTrainer
     private const int PredictionBatchSize = 256;
 
     /// <summary>Runs <paramref name="forward"/> (evaluation mode) over every example, longest first: outputs [N, O] in the data's order.</summary>
-    private static Tensor Predict(Func<SequenceBatch, Tensor> forward, SequenceDataset data, int batchSize)
+    private static Tensor Predict(Func<SequenceBatch, Tensor> forward, SequenceDataset data, int batchSize, int outputs)
     {
-        Tensor? result = null;
+        var result = new Tensor(data.Count, outputs);
         var order = Enumerable.Range(0, data.Count).OrderByDescending(data.LengthOf).ToArray();
         var batch = new SequenceBatch();
         for (int start = 0; start < order.Length; start += batchSize)
@@ -191,10 +191,9 @@ public static class SequenceTrainer
             ReadOnlySpan<int> members = order.AsSpan(start, count);
             Fill(batch, data, members, null, null);
             Tensor logits = forward(batch);
-            result ??= new Tensor(data.Count, logits.Size(1));
             for (int b = 0; b < count; b++) logits.Row(b).CopyTo(result.Row(members[b]));
         }
-        return result!;
+        return result;
     }
 
     /// <summary>Mean loss (and accuracy for cross-entropy) of <paramref name="model"/> on <paramref name="data"/>, in evaluation mode.</summary>
