@@ -198,22 +198,33 @@ internal sealed class TorchSeedTrend() : FullRunWorkload("seed_trend")
 
     protected override (double Seconds, JsonObject Extras) RunOnce()
     {
-        using var model = TorchSequenceModel.FromManaged(WorkloadModels.FloatRnn(1, 8, 2, 42));
-        model.train();
-        using var adam = optim.Adam(model.parameters(), 0.05);
         using var x = torch.tensor(SeedTrend.Inputs, new long[] { 4, 5, 1 });
         using var y = torch.tensor(SeedTrend.Labels.Select(l => (long)l).ToArray());
+        return TorchFullBatch.Train(TimeBlock, WorkloadModels.FloatRnn(1, 8, 2, 42), 0.05, x, y, 100, (p, t) => nn.functional.cross_entropy(p, t));
+    }
+}
+
+/// <summary>seed_trend and sine on libtorch: a fresh model trained by full-batch Adam steps, timed.</summary>
+internal static class TorchFullBatch
+{
+    /// <summary>Copies <paramref name="managed"/> to libtorch, then times <paramref name="epochs"/> steps; returns the seconds and the last loss.</summary>
+    public static (double Seconds, JsonObject Extras) Train(Func<Action, double> time, Rnn.Core.Models.SequenceModel managed, double lr,
+        Tensor x, Tensor y, int epochs, Func<Tensor, Tensor, Tensor> lossOf)
+    {
+        using var model = TorchSequenceModel.FromManaged(managed);
+        model.train();
+        using var adam = optim.Adam(model.parameters(), lr);
         float loss = 0;
-        double seconds = TimeBlock(() =>
+        double seconds = time(() =>
         {
-            for (int epoch = 0; epoch < 100; epoch++)
+            for (int epoch = 0; epoch < epochs; epoch++)
             {
                 using var scope = NewDisposeScope();
                 adam.zero_grad();
-                var l = nn.functional.cross_entropy(model.Forward(x), y);
+                var l = lossOf(model.Forward(x), y);
                 l.backward();
                 adam.step();
-                if (epoch == 99) loss = l.item<float>();
+                if (epoch == epochs - 1) loss = l.item<float>();
             }
         });
         return (seconds, new JsonObject { ["final_loss"] = loss });
@@ -242,25 +253,9 @@ internal sealed class TorchSine() : FullRunWorkload("sine")
             for (int j = 0; j < Window; j++) values[i * Window + j] = (float)Math.Sin(4.0 * Math.PI * (i + j) / (Points - 1));
             target[i] = (float)Math.Sin(4.0 * Math.PI * (i + Window) / (Points - 1));
         }
-        using var model = TorchSequenceModel.FromManaged(WorkloadModels.FloatRnn(1, 32, 1, 42));
-        model.train();
-        using var adam = optim.Adam(model.parameters(), 0.01);
         using var x = torch.tensor(values, new long[] { N, Window, 1 });
         using var y = torch.tensor(target, new long[] { N, 1 });
-        float loss = 0;
-        double seconds = TimeBlock(() =>
-        {
-            for (int epoch = 0; epoch < 10; epoch++)
-            {
-                using var scope = NewDisposeScope();
-                adam.zero_grad();
-                var l = nn.functional.mse_loss(model.Forward(x), y);
-                l.backward();
-                adam.step();
-                if (epoch == 9) loss = l.item<float>();
-            }
-        });
-        return (seconds, new JsonObject { ["final_loss"] = loss });
+        return TorchFullBatch.Train(TimeBlock, WorkloadModels.FloatRnn(1, 32, 1, 42), 0.01, x, y, 10, (p, t) => nn.functional.mse_loss(p, t));
     }
 }
 
