@@ -7,6 +7,7 @@ using Rnn.Benchmarks.Workloads;
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload matmul_ref [--json] [--threads N]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload all --compare [--rounds 3]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload infer_latency,infer_batch256 --engine onnxruntime [--threads 1]
+// dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --workload all --engine both [--json]   (managed and libtorch)
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --check-flops
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- sweep [--torch]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- scan
@@ -27,13 +28,16 @@ var compareOption = new Option<bool>("--compare") { Description = "Run torch_ben
 var roundsOption = new Option<int>("--rounds") { Description = "Alternating rounds for --compare", DefaultValueFactory = _ => 3 };
 var torchBenchOption = new Option<string?>("--torch-bench") { Description = "Path of torch_bench.py (default ../shared/anchors/torch_bench.py from the repository root)" };
 var checkFlopsOption = new Option<bool>("--check-flops") { Description = "Check the FLOP formulas against WORKLOADS.md's table and exit" };
+var engineOption = new Option<string>("--engine")
+{
+    Description = "managed, torchsharp (libtorch through Rnn.TorchSharp), both (alternating per workload), or onnxruntime (infer_* on the managed engine and on ONNX Runtime, alternating --rounds times)",
+    DefaultValueFactory = _ => "managed",
+};
 
 var root = new RootCommand("RnnMl workloads (WORKLOADS.md), measured like torch_bench.py")
 {
-    workloadOption, jsonOption, headerOption, threadsOption, repeatsOption, compareOption, roundsOption, torchBenchOption, checkFlopsOption,
+    workloadOption, jsonOption, headerOption, threadsOption, repeatsOption, compareOption, roundsOption, torchBenchOption, checkFlopsOption, engineOption,
 };
-var engineOption = new Option<string>("--engine") { Description = "managed (default), or onnxruntime: infer_* on the managed engine and on ONNX Runtime, alternating --rounds times", DefaultValueFactory = _ => "managed" };
-root.Options.Add(engineOption);
 root.SetAction(parse =>
 {
     if (parse.GetValue(checkFlopsOption))
@@ -59,9 +63,14 @@ root.SetAction(parse =>
         return OnnxRuntimeComparison.Run(names, settings, parse.GetValue(roundsOption), json);
     if (parse.GetValue(compareOption))
         return TorchComparison.Run(names, settings, parse.GetValue(roundsOption), parse.GetValue(torchBenchOption), json);
-    foreach (string name in names)
+    string engine = parse.GetValue(engineOption)!;
+    if (engine is not ("managed" or "torchsharp" or "both"))
     {
-        var line = WorkloadRunner.Run(name, settings);
+        Console.Error.WriteLine($"unknown engine '{engine}'; choose managed, torchsharp, both or onnxruntime");
+        return 2;
+    }
+    foreach (var (name, line) in EngineSelection.Run(names, engine, settings))
+    {
         Console.WriteLine(json ? ResultLine.ToJson(line)
             : $"{name}: {line["metric"]} = {(double)line["value"]!:G4} {line["unit"]} (median of {line["repeats"]}, spread {line["spread_pct"]} %, {(double)line["gflops"]!:F1} GFLOP/s, foreign CPU {line["foreign_cpu_s"]} s)");
     }

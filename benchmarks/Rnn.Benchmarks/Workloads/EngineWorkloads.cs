@@ -192,7 +192,8 @@ internal sealed class RnnBig() : EngineTraining("rnn_big")
 /// <summary>seed_trend: RNN(1→8) + Linear(8→2), the 4×5×1 trend set, CrossEntropy, Adam lr 0.05, 100 full-batch epochs.</summary>
 internal sealed class SeedTrend() : FullRunWorkload("seed_trend")
 {
-    private static readonly float[] s_x =
+    /// <summary>The 4×5×1 trend set [B, T] (shared with the libtorch workload).</summary>
+    internal static readonly float[] Inputs =
     [
         1.0f, 1.2f, 1.3f, 1.1f, 1.0f,
         -1.0f, -1.1f, -1.3f, -0.9f, -1.2f,
@@ -200,7 +201,8 @@ internal sealed class SeedTrend() : FullRunWorkload("seed_trend")
         -0.6f, -0.7f, -0.9f, -1.0f, -0.8f,
     ];
 
-    private static readonly int[] s_y = [1, 0, 1, 0];
+    /// <summary>Its labels [B].</summary>
+    internal static readonly int[] Labels = [1, 0, 1, 0];
 
     public override string TimedUnit => "100 epochs (1 full-batch step each)";
 
@@ -216,7 +218,7 @@ internal sealed class SeedTrend() : FullRunWorkload("seed_trend")
         var adam = new Adam(model.Parameters.Values, 0.05f);
         var batch = new SequenceBatch();
         batch.ResetValues(4, 5, 1);
-        s_x.CopyTo(batch.Values);
+        Inputs.CopyTo(batch.Values);
         batch.Seal();
         var dLogits = new Tensor(4, 2);
         float loss = 0;
@@ -227,13 +229,13 @@ internal sealed class SeedTrend() : FullRunWorkload("seed_trend")
             {
                 model.ZeroGrad();
                 logits = model.Forward(batch);
-                loss = CrossEntropyLoss.Forward(logits.Span, 2, s_y, dLogits.Span);
+                loss = CrossEntropyLoss.Forward(logits.Span, 2, Labels, dLogits.Span);
                 model.Backward(dLogits);
                 adam.Step();
             }
         });
         int correct = 0;
-        for (int i = 0; i < 4; i++) correct += (logits[i, 1] > logits[i, 0] ? 1 : 0) == s_y[i] ? 1 : 0;
+        for (int i = 0; i < 4; i++) correct += (logits[i, 1] > logits[i, 0] ? 1 : 0) == Labels[i] ? 1 : 0;
         return (seconds, new JsonObject { ["final_loss"] = loss, ["final_acc"] = correct / 4.0 });
     }
 }

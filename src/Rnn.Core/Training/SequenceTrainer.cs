@@ -38,11 +38,10 @@ public static class SequenceTrainer
             (train, validation) = Split(data, options.ValidationFraction, rng);
         if (train.Count == 0) ThrowHelper.ThrowArgument(nameof(data), "no training examples are left after the validation split");
 
-        var optimizer = CreateOptimizer(model, options);
+        using var session = CreateSession(model, options);
         var batch = new SequenceBatch();
         var classTargets = new int[options.BatchSize];
         var valueTargets = new float[options.BatchSize * train.TargetWidth];
-        var dLogits = new Tensor(0);
         var order = new int[train.Count];
         float[][]? best = null;
         double bestLoss = double.PositiveInfinity;
@@ -51,10 +50,9 @@ public static class SequenceTrainer
         var history = new List<EpochSummary>();
         var clock = Stopwatch.StartNew();
 
-        model.Train();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            if (options.Schedule is not null) optimizer.LearningRate = options.Schedule.GetLearningRate(epoch - 1);
+            if (options.Schedule is not null) session.LearningRate = options.Schedule.GetLearningRate(epoch - 1);
             var epochStart = clock.Elapsed;
             var batches = PlanBatches(train, options.BatchSize, rng, order);
             double lossSum = 0;
@@ -65,7 +63,7 @@ public static class SequenceTrainer
                 var (start, count) = batches[k];
                 ReadOnlySpan<int> members = order.AsSpan(start, count);
                 Fill(batch, train, members, classTargets, valueTargets);
-                double loss = Step(model, optimizer, options, batch, train.TargetWidth, classTargets, valueTargets, dLogits, out gradNorm);
+                double loss = session.Step(batch, classTargets.AsSpan(0, count), valueTargets.AsSpan(0, count * train.TargetWidth), out gradNorm);
                 lossSum += loss * count;
                 seen += count;
                 options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, k + 1, batches.Count, lossSum / seen,
@@ -75,14 +73,13 @@ public static class SequenceTrainer
             double? validationLoss = null, validationAccuracy = null;
             if (validation is not null && validation.Count > 0)
             {
-                (validationLoss, validationAccuracy) = Evaluate(model, validation, options);
-                model.Train();
+                (validationLoss, validationAccuracy) = Score(Predict(session.Predict, validation, PredictionBatchSize, model.Options.OutputSize), validation, options);
                 if (validationLoss < bestLoss)
                 {
                     bestLoss = validationLoss.Value;
                     bestEpoch = epoch;
                     sinceBest = 0;
-                    if (options.RestoreBestWeights) best = Snapshot(model, best);
+                    if (options.RestoreBestWeights) best = session.Snapshot(best);
                 }
                 else
                 {
@@ -99,8 +96,9 @@ public static class SequenceTrainer
                 break;
             }
         }
-        if (best is not null && bestEpoch != history.Count) Restore(model, best);
+        if (best is not null && bestEpoch != history.Count) session.Restore(best);
         else if (best is null) bestEpoch = history.Count;
+        session.Complete();
         model.Eval();
         return new TrainingResult(history, bestEpoch, stoppedEarly);
     }
@@ -122,18 +120,16 @@ public static class SequenceTrainer
         if (options.ValidationFraction > 0f)
             ThrowHelper.ThrowArgument(nameof(options), "streaming training has no validation part; set ValidationFraction to 0");
         var rng = new Rng(options.Seed);
-        var optimizer = CreateOptimizer(model, options);
+        using var session = CreateSession(model, options);
         var batch = new SequenceBatch();
         var classTargets = new int[options.BatchSize];
         float[] valueTargets = [];
-        var dLogits = new Tensor(0);
         var history = new List<EpochSummary>();
         var clock = Stopwatch.StartNew();
         bool validated = false;
-        model.Train();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            if (options.Schedule is not null) optimizer.LearningRate = options.Schedule.GetLearningRate(epoch - 1);
+            if (options.Schedule is not null) session.LearningRate = options.Schedule.GetLearningRate(epoch - 1);
             var epochStart = clock.Elapsed;
             double lossSum = 0;
             int seen = 0, batches = 0;
@@ -147,7 +143,7 @@ public static class SequenceTrainer
                 foreach (var (start, count) in PlanBatches(chunk, options.BatchSize, rng, order))
                 {
                     Fill(batch, chunk, order.AsSpan(start, count), classTargets, valueTargets);
-                    double loss = Step(model, optimizer, options, batch, chunk.TargetWidth, classTargets, valueTargets, dLogits, out gradNorm);
+                    double loss = session.Step(batch, classTargets.AsSpan(0, count), valueTargets.AsSpan(0, count * chunk.TargetWidth), out gradNorm);
                     lossSum += loss * count;
                     seen += count;
                     batches++;
@@ -159,6 +155,7 @@ public static class SequenceTrainer
             history.Add(new EpochSummary(epoch, trainingLoss, null, null, (clock.Elapsed - epochStart).TotalSeconds));
             options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, batches, batches, trainingLoss, null, null, gradNorm, clock.Elapsed, true));
         }
+        session.Complete();
         model.Eval();
         return new TrainingResult(history, history.Count, false);
     }
@@ -174,8 +171,18 @@ public static class SequenceTrainer
         if (batchSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(batchSize), batchSize, "batchSize must be positive");
         bool wasTraining = model.Training;
         model.Eval();
-        int o = model.Options.OutputSize;
-        var result = new Tensor(data.Count, o);
+        var result = Predict(b => model.Forward(b), data, batchSize, model.Options.OutputSize);
+        if (wasTraining) model.Train();
+        return result;
+    }
+
+    /// <summary>Examples per batch when the trainer predicts (validation).</summary>
+    private const int PredictionBatchSize = 256;
+
+    /// <summary>Runs <paramref name="forward"/> (evaluation mode) over every example, longest first: outputs [N, O] in the data's order.</summary>
+    private static Tensor Predict(Func<SequenceBatch, Tensor> forward, SequenceDataset data, int batchSize, int outputs)
+    {
+        var result = new Tensor(data.Count, outputs);
         var order = Enumerable.Range(0, data.Count).OrderByDescending(data.LengthOf).ToArray();
         var batch = new SequenceBatch();
         for (int start = 0; start < order.Length; start += batchSize)
@@ -183,10 +190,9 @@ public static class SequenceTrainer
             int count = Math.Min(batchSize, order.Length - start);
             ReadOnlySpan<int> members = order.AsSpan(start, count);
             Fill(batch, data, members, null, null);
-            Tensor logits = model.Forward(batch);
+            Tensor logits = forward(batch);
             for (int b = 0; b < count; b++) logits.Row(b).CopyTo(result.Row(members[b]));
         }
-        if (wasTraining) model.Train();
         return result;
     }
 
@@ -196,7 +202,12 @@ public static class SequenceTrainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        var outputs = Predict(model, data);
+        return Score(Predict(model, data), data, options);
+    }
+
+    /// <summary>Mean loss (and accuracy for cross-entropy) of the outputs [N, O] against the data's targets.</summary>
+    private static (double Loss, double? Accuracy) Score(Tensor outputs, SequenceDataset data, TrainerOptions options)
+    {
         int n = data.Count, o = outputs.Size(1);
         if (options.Loss == LossKind.CrossEntropy)
         {
@@ -211,32 +222,75 @@ public static class SequenceTrainer
             }
             return (loss, correct / (double)n);
         }
-        return (ComputeLoss(options, outputs, n, o, null, data.ValueTargets, default), null);
+        return (ComputeLoss(options, outputs, default, data.ValueTargets, default), null);
     }
 
-    /// <summary>One optimisation step on a filled batch: forward, loss, backward, clipping, update. Returns the batch loss.</summary>
-    private static double Step(SequenceModel model, Optimizer optimizer, TrainerOptions options, SequenceBatch batch, int targetWidth,
-        int[] classTargets, float[] valueTargets, Tensor dLogits, out float gradNorm)
-    {
-        optimizer.ZeroGrad();
-        Tensor logits = model.Forward(batch);
-        dLogits.Resize(logits.Shape);
-        double loss = ComputeLoss(options, logits, batch.Batch, targetWidth, classTargets, valueTargets, dLogits.Span);
-        model.Backward(dLogits);
-        gradNorm = options.GradientClipNorm > 0f
-            ? GradientClipping.ClipGradNorm(model.Parameters.Values, options.GradientClipNorm)
-            : GradientClipping.GlobalGradNorm(model.Parameters.Values);
-        optimizer.Step();
-        return loss;
-    }
+    private static ITrainingSession CreateSession(SequenceModel model, TrainerOptions options) =>
+        options.Backend?.CreateSession(model, options) ?? new ManagedSession(model, options);
 
-    private static double ComputeLoss(TrainerOptions options, Tensor logits, int count, int width,
-        int[]? classTargets, float[]? valueTargets, Span<float> dLogits) => options.Loss switch
+    private static double ComputeLoss(TrainerOptions options, Tensor logits, ReadOnlySpan<int> classTargets, ReadOnlySpan<float> valueTargets,
+        Span<float> dLogits) => options.Loss switch
         {
-            LossKind.CrossEntropy => CrossEntropyLoss.Forward(logits.Span, logits.Size(1), classTargets.AsSpan(0, count), dLogits, options.ClassWeights),
-            LossKind.Mse => MseLoss.Forward(logits.Span, valueTargets.AsSpan(0, count * width), dLogits),
-            _ => HuberLoss.Forward(logits.Span, valueTargets.AsSpan(0, count * width), dLogits, options.HuberDelta),
+            LossKind.CrossEntropy => CrossEntropyLoss.Forward(logits.Span, logits.Size(1), classTargets, dLogits, options.ClassWeights),
+            LossKind.Mse => MseLoss.Forward(logits.Span, valueTargets, dLogits),
+            _ => HuberLoss.Forward(logits.Span, valueTargets, dLogits, options.HuberDelta),
         };
+
+    /// <summary>The managed engine: trains the model in place with Rnn.Core's optimisers.</summary>
+    private sealed class ManagedSession(SequenceModel model, TrainerOptions options) : ITrainingSession
+    {
+        private readonly Optimizer _optimizer = CreateOptimizer(model, options);
+        private readonly Tensor _dLogits = new(0);
+
+        public float LearningRate
+        {
+            get => _optimizer.LearningRate;
+            set => _optimizer.LearningRate = value;
+        }
+
+        public double Step(SequenceBatch batch, ReadOnlySpan<int> classTargets, ReadOnlySpan<float> valueTargets, out float gradientNorm)
+        {
+            if (!model.Training) model.Train();
+            _optimizer.ZeroGrad();
+            Tensor logits = model.Forward(batch);
+            _dLogits.Resize(logits.Shape);
+            double loss = ComputeLoss(options, logits, classTargets, valueTargets, _dLogits.Span);
+            model.Backward(_dLogits);
+            gradientNorm = options.GradientClipNorm > 0f
+                ? GradientClipping.ClipGradNorm(model.Parameters.Values, options.GradientClipNorm)
+                : GradientClipping.GlobalGradNorm(model.Parameters.Values);
+            _optimizer.Step();
+            return loss;
+        }
+
+        public Tensor Predict(SequenceBatch batch)
+        {
+            if (model.Training) model.Eval();
+            return model.Forward(batch);
+        }
+
+        public float[][] Snapshot(float[][]? into)
+        {
+            into ??= model.Parameters.Values.Select(p => new float[p.Value.Length]).ToArray();
+            int i = 0;
+            foreach (var p in model.Parameters.Values) p.Value.Span.CopyTo(into[i++]);
+            return into;
+        }
+
+        public void Restore(float[][] saved)
+        {
+            int i = 0;
+            foreach (var p in model.Parameters.Values) saved[i++].CopyTo(p.Value.Span);
+        }
+
+        public void Complete()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 
     private static void Fill(SequenceBatch batch, SequenceDataset data, ReadOnlySpan<int> members, int[]? classTargets, float[]? valueTargets)
     {
@@ -295,20 +349,6 @@ public static class SequenceTrainer
         OptimizerKind.AdamW => new AdamW(model.Parameters.Values, options.LearningRate, weightDecay: options.WeightDecay),
         _ => new Sgd(model.Parameters.Values, options.LearningRate, momentum: 0.9f, weightDecay: options.WeightDecay),
     };
-
-    private static float[][] Snapshot(SequenceModel model, float[][]? into)
-    {
-        into ??= model.Parameters.Values.Select(p => new float[p.Value.Length]).ToArray();
-        int i = 0;
-        foreach (var p in model.Parameters.Values) p.Value.Span.CopyTo(into[i++]);
-        return into;
-    }
-
-    private static void Restore(SequenceModel model, float[][] saved)
-    {
-        int i = 0;
-        foreach (var p in model.Parameters.Values) saved[i++].CopyTo(p.Value.Span);
-    }
 
     private static void Validate(SequenceModel model, SequenceDataset data, TrainerOptions o)
     {

@@ -100,4 +100,10 @@ public sealed record TrainerOptions
 
     /// <summary>Called after every batch and every epoch. Default null.</summary>
     public Action<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// The engine that computes the steps: null for the managed engine of Rnn.Core, or another backend (libtorch through
+    /// <c>Rnn.TorchSharp</c>). The trained weights end up in the managed model either way. Default null.
+    /// </summary>
+    public ITrainingBackend? Backend { get; init; }
 }

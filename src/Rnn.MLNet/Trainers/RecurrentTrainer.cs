@@ -94,6 +94,7 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
             EarlyStoppingPatience = _options.EarlyStoppingPatience,
             Seed = seed,
             Progress = _options.Progress,
+            Backend = TrainingBackendLoader.Create(_options, _environment),
         };
         _skipped = 0;
         if (_options.CacheData)

@@ -170,5 +170,19 @@ public sealed class RecurrentTrainerOptions
     /// <summary>Called after every batch and at the end of every epoch. Default null.</summary>
     public Action<TrainingProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// The engine that trains: <see cref="RecurrentBackend.Managed"/> or <see cref="RecurrentBackend.TorchSharp"/> (libtorch;
+    /// the application references Rnn.TorchSharp and a TorchSharp build). Either way the fitted transformer scores with the
+    /// managed engine and saves the same zip. Default <see cref="RecurrentBackend.Managed"/>.
+    /// </summary>
+    public RecurrentBackend Backend { get; set; } = RecurrentBackend.Managed;
+
+    /// <summary>
+    /// The libtorch device for <see cref="RecurrentBackend.TorchSharp"/>: "cpu", "cuda" or "cuda:N"; null takes "cuda:N" from
+    /// <c>MLContext.GpuDeviceId</c> when set (falling back to "cpu" when <c>MLContext.FallbackToCpu</c> is set and no GPU is
+    /// usable), else "cpu". Ignored by the managed engine. Default null.
+    /// </summary>
+    public string? Device { get; set; }
+
     internal RecurrentTrainerOptions Clone() => (RecurrentTrainerOptions)MemberwiseClone();
 }
