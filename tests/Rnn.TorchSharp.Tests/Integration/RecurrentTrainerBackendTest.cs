@@ -83,6 +83,12 @@ public sealed class RecurrentTrainerBackendTest
                 maxDiff = Math.Max(maxDiff, Math.Abs(values[2 * i + 1] - values[2 * i] - managedScores[i]));
             TestContext.WriteLine($"{managedScores.Length} rows: max |torch score - managed score| = {maxDiff:G3}");
             Assert.IsLessThanOrEqualTo(1e-5, maxDiff, $"max |torch score − managed score| over {managedScores.Length} rows");
+
+            // A fresh process with the managed assemblies only (tests/Rnn.LoadHost has no TorchSharp) scores the same zip
+            // with a plain ml.Model.Load, bit for bit as the in-process load.
+            IDataView elsewhere = Rnn.MLNet.Tests.TestKit.LoadHost.Transform(ml2, path, data);
+            var elsewhereScores = ml2.Data.CreateEnumerable<ReviewPrediction>(elsewhere, reuseRowObject: false).Select(p => p.Score).ToArray();
+            CollectionAssert.AreEqual(managedScores, elsewhereScores, "in-process load vs a fresh process without libtorch");
         }
         finally
         {
