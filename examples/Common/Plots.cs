@@ -36,21 +36,32 @@ public static class Plots
         ArgumentNullException.ThrowIfNull(series);
         var plot = Titled(title, xLabel, yLabel);
         int index = 0;
+        var dashed = new List<ScottPlot.Plottables.Scatter>();
+        bool allIntegerX = true;   // epochs, steps, batches: no tick at 1.5
         foreach (var s in series)
         {
             var keep = Enumerable.Range(0, s.Y.Length).Where(i => double.IsFinite(s.Y[i]) && (!logY || s.Y[i] > 0)).ToArray();
             double[] x = [.. keep.Select(i => s.X[i])];
+            allIntegerX &= x.All(v => v == Math.Round(v));
             double[] y = [.. keep.Select(i => logY ? Math.Log10(s.Y[i]) : s.Y[i])];
-            var line = plot.Add.Scatter(x, y, plot.Add.Palette.GetColor(s.ColorIndex ?? index));
+            var color = plot.Add.Palette.GetColor(s.ColorIndex ?? index);
+            var line = plot.Add.Scatter(x, y, s.Dashed ? color.Lighten(0.35) : color);
             line.LegendText = s.Name;
             line.LineWidth = 2;
             line.MarkerSize = markers ? 6 : 0;
-            if (s.Dashed) line.LinePattern = LinePattern.Dashed;
+            if (s.Dashed)
+            {
+                // Also a lighter shade and open markers: SkiaSharp's SVG canvas cannot draw dashes (Save).
+                line.LinePattern = LinePattern.Dashed;
+                line.MarkerShape = MarkerShape.OpenCircle;
+                dashed.Add(line);
+            }
             index++;
         }
         if (logY) LogAxis(plot.Axes.Left);
+        if (allIntegerX) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend(Edge.Right);
-        return Save(plot, directory, stem, width, height);
+        return Save(plot, directory, stem, width, height, dashed);
     }
 
     /// <summary>
@@ -95,7 +106,8 @@ public static class Plots
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Balance();
         map.ManualRange = new ScottPlot.Range(-range, range);
-        map.Extent = new CoordinateRect(0, columns, 0, rows);
+        // Extent runs through the centres of the corner cells: cell (r, c) then spans [c, c + 1] x [rows - r - 1, rows - r].
+        map.Extent = new CoordinateRect(0.5, columns - 0.5, 0.5, rows - 0.5);
         plot.Add.ColorBar(map).Label = colorBarLabel;
         if (showValues)
         {
@@ -135,12 +147,16 @@ public static class Plots
         };
     }
 
-    private static string[] Save(Plot plot, string directory, string stem, int width, int height)
+    // SkiaSharp's SVG canvas has no dash effect (it prints "Unsupported path effect" and draws the line solid), so the
+    // SVG draws dashed lines solid on purpose; their lighter shade and open markers still tell them apart.
+    private static string[] Save(Plot plot, string directory, string stem, int width, int height,
+        IReadOnlyList<ScottPlot.Plottables.Scatter>? dashed = null)
     {
         Directory.CreateDirectory(directory);
         string png = Path.GetFullPath(Path.Combine(directory, stem + ".png"));
         string svg = Path.GetFullPath(Path.Combine(directory, stem + ".svg"));
         plot.SavePng(png, width, height);
+        foreach (var line in dashed ?? []) line.LinePattern = LinePattern.Solid;
         plot.SaveSvg(svg, width, height);
         Console.WriteLine($"wrote {png}");
         Console.WriteLine($"wrote {svg}");
