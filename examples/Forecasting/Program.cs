@@ -1,5 +1,5 @@
 // Forecasting a series with ml.Forecasting.ForecastByRecurrent: a rolling-origin backtest against the naive and
-// seasonal naive baselines, a 12-step forecast with 90% bounds, a checkpoint saved and reloaded, and forecast.svg.
+// seasonal naive baselines, a 12-step forecast with 90% bounds, a checkpoint saved and reloaded, and forecast.png/.svg.
 // Without --data it uses a generated monthly series (trend + yearly season + noise).
 // Usage: dotnet run -c Release --project examples/Forecasting [-- --data PATH --column NAME] [--season N]
 //        [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--out DIR]
@@ -9,8 +9,8 @@
 //        --data ../shared/data/daily-min-temperatures.csv --column Temp --season 365
 using System.Globalization;
 using Microsoft.ML;
+using Rnn.Examples.Common;
 using Rnn.MLNet;
-using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var settings = Settings.Parse(args);
@@ -77,19 +77,16 @@ Console.WriteLine($"Checkpoint: wrote {checkpoint}; reloaded after {resumed.Obse
 var next = resumed.Predict(Observation.At(history.Length, forecast.Forecast[0], season));
 Console.WriteLine($"Fed the first forecast back as an observation: next step {next.Forecast[0]:F2} [{next.Lower[0]:F2}, {next.Upper[0]:F2}]");
 
-// 4. forecast.svg: the recent history, the forecast and its bounds.
+// 4. forecast.png and forecast.svg: the recent history, the forecast and its bounds.
 int shown = Math.Min(history.Length, Math.Max(4 * settings.Horizon, 3 * Math.Min(season, 60)));
 double[] pastX = Enumerable.Range(history.Length - shown + 1, shown).Select(t => (double)t).ToArray();
 double[] futureX = Enumerable.Range(history.Length, settings.Horizon + 1).Select(t => (double)t).ToArray();
 double lastValue = history[^1];
-var chart = new LineChart { Title = $"ForecastByRecurrent: {description}", XLabel = "step", YLabel = "value", Width = 900 }
-    .Add("history", pastX, history[^shown..].Select(v => (double)v).ToArray())
-    .Add("forecast", futureX, forecast.Forecast.Select(v => (double)v).Prepend(lastValue).ToArray())
-    .Add("90% lower", futureX, forecast.Lower.Select(v => (double)v).Prepend(lastValue).ToArray())
-    .Add("90% upper", futureX, forecast.Upper.Select(v => (double)v).Prepend(lastValue).ToArray());
-string svg = Path.Combine(settings.OutputDirectory, "forecast.svg");
-chart.Save(svg);
-Console.WriteLine($"wrote {svg}");
+Plots.Forecast(settings.OutputDirectory, "forecast", $"ForecastByRecurrent: {description}", "step", "value",
+    pastX, [.. history[^shown..].Select(v => (double)v)],
+    futureX, [.. forecast.Forecast.Select(v => (double)v).Prepend(lastValue)],
+    [.. forecast.Lower.Select(v => (double)v).Prepend(lastValue)],
+    [.. forecast.Upper.Select(v => (double)v).Prepend(lastValue)], "90% bounds");
 return 0;
 
 static List<Observation> GeneratedSeries(int months, int seed)

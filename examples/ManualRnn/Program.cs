@@ -8,7 +8,6 @@ using Rnn.Core;
 using Rnn.Core.Layers;
 using Rnn.Core.Numerics;
 using Rnn.Examples.Common;
-using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var outputDirectory = OutputDirectory.FromArgs(args, out string[] rest);
@@ -71,16 +70,9 @@ if (plot)
     for (int t = 0; t < trace.Steps; t++)
         for (int j = 0; j < rnn.HiddenSize; j++)
             units[j, t] = hidden[t, j];
-    var heatmap = new Heatmap(units)
-    {
-        Title = "RNN(4 -> 6) hidden state, first sequence (seed 42)",
-        XLabel = "time step t",
-        YLabel = "hidden unit",
-        ColorBarLabel = "h_t (tanh)",
-        ShowValues = true,
-        RowLabels = [.. Enumerable.Range(0, rnn.HiddenSize).Select(j => $"h{j}")],
-        ColumnLabels = [.. Enumerable.Range(1, trace.Steps).Select(t => $"t={t}")],
-    };
-    outputDirectory.Write("hidden-state-heatmap.svg", heatmap.ToSvg());
+    Plots.Heatmap(outputDirectory.FullPath, "hidden-state-heatmap", "RNN(4 -> 6) hidden state, first sequence (seed 42)",
+        "time step t", "hidden unit", units,
+        [.. Enumerable.Range(0, rnn.HiddenSize).Select(j => $"h{j}")],
+        [.. Enumerable.Range(1, trace.Steps).Select(t => $"t={t}")], "h_t (tanh)", showValues: true);
 }
 return 0;

@@ -20,7 +20,6 @@ using Rnn.Examples.Common;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Rnn.MLNet;
-using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 // --onnx PATH: after training, also write the model as an ONNX graph (docs/onnx.md).
@@ -50,10 +49,8 @@ for (int run = 0; run < arguments.Splits; run++)
     }).Fit(split.TrainSet), everyEpoch: arguments.Verbose);
     if (run == 0 && epochLosses.Count > 0)
     {
-        string lossPath = Path.Combine(arguments.OutDir, "loss.svg");
-        new LineChart { Title = $"Training loss, {arguments.DataName}", XLabel = "epoch", YLabel = "cross-entropy (nats)", Markers = true }
-            .Add("training loss", epochLosses.ToArray()).Save(lossPath);
-        Console.WriteLine($"wrote {lossPath}");
+        Plots.Lines(arguments.OutDir, "loss", $"Training loss, {arguments.DataName}", "epoch", "cross-entropy (nats)",
+            [PlotSeries.Steps("training loss", epochLosses)], markers: true);
     }
     double seconds = clock.Elapsed.TotalSeconds;
     BinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));

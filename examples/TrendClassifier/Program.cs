@@ -1,7 +1,7 @@
 // The trend lesson: classify whether a short sequence trends up (positive) or down (negative).
 // RNN(1 -> 8) + Linear(8 -> 2) on the last step (or, with --pooling mean, the mean over steps),
 // cross-entropy, Adam lr 0.05, 100 full-batch epochs.
-// With --plot: writes loss.svg, the training loss per epoch.
+// With --plot: writes loss.png and loss.svg, the training loss per epoch.
 // Usage: dotnet run -c Release --project examples/TrendClassifier [-- --pooling last|mean|max] [--plot [--out DIR]]
 using System.Globalization;
 using Rnn.Core;
@@ -10,7 +10,6 @@ using Rnn.Core.Losses;
 using Rnn.Core.Models;
 using Rnn.Core.Optimizers;
 using Rnn.Examples.Common;
-using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var outputDirectory = OutputDirectory.FromArgs(args, out string[] rest);
@@ -77,12 +76,8 @@ Console.WriteLine($"predictions: [{string.Join(", ", predictions)}]");
 Console.WriteLine($"truth: [{string.Join(", ", labels)}]");
 if (plot)
 {
-    var chart = new LineChart
-    {
-        Title = $"Trend classifier: training loss ({pooling.ToString().ToLowerInvariant()} pooling)",
-        XLabel = "epoch", YLabel = "cross-entropy",
-    };
-    outputDirectory.Write("loss.svg", chart.Add("training loss", [.. losses]).ToSvg());
+    Plots.Lines(outputDirectory.FullPath, "loss", $"Trend classifier: training loss ({pooling.ToString().ToLowerInvariant()} pooling)",
+        "epoch", "cross-entropy", [PlotSeries.Steps("training loss", losses.Select(l => (double)l))]);
 }
 return 0;
 

@@ -3,7 +3,6 @@ using Rnn.Core.Models;
 using Rnn.Core.Numerics;
 using Rnn.Core.Training;
 using Rnn.Examples.Common;
-using Rnn.Pipelines.Plotting;
 
 /// <summary>
 /// The other face of the same product of Jacobians: a relu RNN whose recurrent weights are scaled up (spectral radius
@@ -43,20 +42,19 @@ internal static class ExplodingGradient
                 : $"{runs[r].Label}: non-finite from epoch {broken.Epoch}, batch {broken.Batch} (gradient norm {broken.GradientNorm}, loss {broken.Loss})");
         }
 
-        var chart = new LineChart
-        {
-            Title = $"Exploding gradients: relu RNN, weight_hh x{WeightScale}, SGD", XLabel = "batch",
-            YLabel = "gradient norm before clipping (log scale)", YScale = AxisScale.Log10, Markers = true,
-        };
+        // Non-finite norms cannot be drawn: the line stops where the run broke (Plots.Lines leaves them out).
+        var series = new List<PlotSeries>();
         for (int r = 0; r < runs.Length; r++)
         {
-            // Non-finite norms cannot be drawn: the line stops where the run broke.
-            var finite = batches[r].Select((b, i) => (Index: i + 1.0, b.GradientNorm)).Where(p => double.IsFinite(p.GradientNorm) && p.GradientNorm > 0).ToArray();
             int broken = batches[r].FindIndex(b => !b.IsFinite);
             string name = broken < 0 ? runs[r].Label : $"{runs[r].Label} (NaN from batch {broken + 1})";
-            if (finite.Length > 0) chart.Add(name, [.. finite.Select(p => p.Index)], [.. finite.Select(p => p.GradientNorm)]);
+            series.Add(PlotSeries.Steps(name, batches[r].Select(b => (double)b.GradientNorm)));
         }
-        if (chart.Series.Count > 0) output.Write("gradient-clipping.svg", chart.ToSvg());
+        if (series.Any(s => s.Y.Any(y => double.IsFinite(y) && y > 0)))
+        {
+            Plots.Lines(output.FullPath, "gradient-clipping", $"Exploding gradients: relu RNN, weight_hh x{WeightScale}, SGD", "batch",
+                "gradient norm before clipping (log scale)", series, markers: true, logY: true);
+        }
     }
 
     private static List<BatchStats> Train(string label, float clip, int hidden, SequenceDataset data)

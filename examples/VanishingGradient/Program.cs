@@ -18,7 +18,6 @@ using Rnn.Core.Models;
 using Rnn.Core.Numerics;
 using Rnn.Core.Training;
 using Rnn.Examples.Common;
-using Rnn.Pipelines.Plotting;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var output = OutputDirectory.FromArgs(args, out string[] rest);
@@ -111,29 +110,19 @@ foreach (int t in Enumerable.Range(1, longest).Where(t => t == 1 || t % stride =
 Console.WriteLine("||dL/dh_1|| / ||dL/dh_T||: " + string.Join(", ", cells.Select(c =>
     $"{Name(c)} {Ratio(flowAtInit[c])} at init, {Ratio(flowTrained[c])} trained")));
 
-foreach (var (file, when, flow) in new[] { ("gradient-flow.svg", "trained", flowTrained), ("gradient-flow-init.svg", "at initialisation", flowAtInit) })
+foreach (var (file, when, flow) in new[] { ("gradient-flow", "trained", flowTrained), ("gradient-flow-init", "at initialisation", flowAtInit) })
 {
-    var chart = new LineChart
-    {
-        Title = $"Gradient reaching h_t from the loss at step {longest} ({when}, seed 1)",
-        XLabel = "time step t", YLabel = "‖∂L/∂h_t‖ (log scale)", YScale = AxisScale.Log10,
-    };
-    foreach (var cell in cells) AddPositive(chart, Name(cell), flow[cell], file);
-    output.Write(file, chart.ToSvg());
+    Plots.Lines(output.FullPath, file, $"Gradient reaching h_t from the loss at step {longest} ({when}, seed 1)",
+        "time step t", "‖∂L/∂h_t‖ (log scale)", [.. cells.Select(cell => Positive(Name(cell), flow[cell], file))], logY: true);
 }
 
-var lossChart = new LineChart
-{
-    Title = $"Loss per epoch at T={longest} (seed 1)", XLabel = "epoch", YLabel = "cross-entropy", Markers = epochs <= 40,
-};
-for (int c = 0; c < cells.Length; c++)
-{
-    // One colour per cell: training loss solid, held-out loss dashed.
-    var cell = cells[c];
-    lossChart.Add($"{Name(cell)} train", [.. curves[cell].Select(e => e.TrainingLoss)], color: LineChart.PaletteColor(c));
-    lossChart.Add($"{Name(cell)} held-out", [.. curves[cell].Select(e => e.ValidationLoss!.Value)], dashed: true, color: LineChart.PaletteColor(c));
-}
-output.Write("loss.svg", lossChart.ToSvg());
+// One colour per cell: training loss solid, held-out loss dashed.
+Plots.Lines(output.FullPath, "loss", $"Loss per epoch at T={longest} (seed 1)", "epoch", "cross-entropy",
+    [.. cells.SelectMany((cell, c) => new[]
+    {
+        PlotSeries.Steps($"{Name(cell)} train", curves[cell].Select(e => e.TrainingLoss), colorIndex: c),
+        PlotSeries.Steps($"{Name(cell)} held-out", curves[cell].Select(e => e.ValidationLoss!.Value), dashed: true, colorIndex: c),
+    })], markers: epochs <= 40);
 return 0;
 
 // LSTM forget gate f (rows H..2H of i|f|g|o) or GRU update gate z (rows H..2H of r|z|n): a positive bias makes the
@@ -171,10 +160,10 @@ static string Sci(double value) => value.ToString("0.00e+00", CultureInfo.Invari
 static string Ratio(float[] norms) => norms[0] > 0 ? Sci(norms[0] / norms[^1]) : "0 (h_1's gradient underflowed float)";
 
 // A log axis shows positive values only: a norm that underflowed to 0 (below float's 1e-45) is left out of the line.
-static void AddPositive(LineChart chart, string name, float[] norms, string file)
+static PlotSeries Positive(string name, float[] norms, string file)
 {
-    var steps = Enumerable.Range(0, norms.Length).Where(i => norms[i] > 0).ToArray();
-    if (steps.Length < norms.Length)
-        Console.WriteLine($"{file}: {name} has ||dL/dh_t|| = 0 (float underflow) at {norms.Length - steps.Length} step(s), left out of the log plot");
-    if (steps.Length > 0) chart.Add(name, [.. steps.Select(i => i + 1.0)], [.. steps.Select(i => (double)norms[i])]);
+    int zeros = norms.Count(n => n <= 0);
+    if (zeros > 0)
+        Console.WriteLine($"{file}: {name} has ||dL/dh_t|| = 0 (float underflow) at {zeros} step(s), left out of the log plot");
+    return PlotSeries.Steps(name, norms.Select(n => (double)n));
 }
