@@ -10,22 +10,7 @@ namespace Rnn.Core.Tests.Training;
 [TestClass]
 public sealed class SequenceTrainerFaultTest
 {
-    // Variable-length float sequences labelled by the sign of their sum.
-    private static SequenceDataset SignOfSum(int count, int seed, int nanAt = -1)
-    {
-        var rng = new Rng(seed);
-        var seqs = new List<float[]>();
-        var labels = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            var s = new float[2 + rng.NextInt(9)];
-            rng.FillNormal(s);
-            labels[i] = s.Sum() > 0 ? 1 : 0;
-            if (i == nanAt) s[1] = float.NaN;
-            seqs.Add(s);
-        }
-        return SequenceDataset.FromValues(seqs, 1, labels);
-    }
+    private static SequenceDataset SignOfSum(int count, int seed, int nanAt = -1) => SequenceTrainerTest.SignOfSum(count, seed, nanAt);
 
     // The same sequences with their sum as a regression target.
     private static SequenceDataset SumOf(int count, int seed)
