@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Rnn.Core.Internals;
 using Rnn.Core.Losses;
 using Rnn.Core.Models;
@@ -15,6 +17,13 @@ namespace Rnn.Core.Training;
 /// gathered), the chosen loss and optimiser, gradient clipping, an optional validation part with early
 /// stopping and best-epoch restore, and progress reports.
 /// </summary>
+/// <remarks>
+/// <para>Numerical faults: when a batch's loss or gradient norm is NaN or infinite, training stops with a
+/// <see cref="TrainingDivergedException"/> naming the epoch and batch, and the model is set back to the weights of the last
+/// completed epoch (its starting weights when the first epoch diverges), so it never holds non-finite weights. Those are
+/// the only weights kept for it: a copy at the end of every epoch, not one per step.</para>
+/// <para>Cancellation: <see cref="TrainerOptions.CancellationToken"/> is checked before every batch.</para>
+/// </remarks>
 public static class SequenceTrainer
 {
     /// <summary>Examples per sorting pool when bucketing by length: batches come from pools of this many batches.</summary>
@@ -26,6 +35,8 @@ public static class SequenceTrainer
     /// <param name="options">How to train.</param>
     /// <param name="validation">Explicit validation examples; when null, <see cref="TrainerOptions.ValidationFraction"/> of <paramref name="data"/> is held out.</param>
     /// <exception cref="ArgumentException">The data, targets and model do not fit together; the message says how.</exception>
+    /// <exception cref="TrainingDivergedException">A batch's loss or gradient norm was not finite; the model holds the weights of the last completed epoch.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="TrainerOptions.CancellationToken"/> was cancelled.</exception>
     public static TrainingResult Fit(SequenceModel model, SequenceDataset data, TrainerOptions options, SequenceDataset? validation = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -39,6 +50,7 @@ public static class SequenceTrainer
         if (train.Count == 0) ThrowHelper.ThrowArgument(nameof(data), "no training examples are left after the validation split");
 
         using var session = CreateSession(model, options);
+        var lastGood = new LastGoodWeights(session);
         var batch = new SequenceBatch();
         var classTargets = new int[options.BatchSize];
         var valueTargets = new float[options.BatchSize * train.TargetWidth];
@@ -60,15 +72,19 @@ public static class SequenceTrainer
             float gradNorm = 0;
             for (int k = 0; k < batches.Count; k++)
             {
+                CheckCancelled(options, session, model, epoch, k + 1);
                 var (start, count) = batches[k];
                 ReadOnlySpan<int> members = order.AsSpan(start, count);
                 Fill(batch, train, members, classTargets, valueTargets);
                 double loss = session.Step(batch, classTargets.AsSpan(0, count), valueTargets.AsSpan(0, count * train.TargetWidth), out gradNorm);
+                CheckFinite(loss, gradNorm, options, session, model, lastGood, epoch, k + 1);
                 lossSum += loss * count;
                 seen += count;
                 options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, k + 1, batches.Count, lossSum / seen,
                     null, null, gradNorm, clock.Elapsed, false));
             }
+            if (!lastGood.Commit(epoch))
+                Diverge(options, session, model, lastGood, epoch, batches.Count, "the weights hold NaN or infinite values at the end of the epoch");
 
             double? validationLoss = null, validationAccuracy = null;
             if (validation is not null && validation.Count > 0)
@@ -112,6 +128,8 @@ public static class SequenceTrainer
     /// <param name="model">A many-to-one model.</param>
     /// <param name="epochSource">Called once per epoch (epoch number 1-based) to enumerate that epoch's examples in chunks.</param>
     /// <param name="options">How to train (<see cref="TrainerOptions.ValidationFraction"/> must be 0).</param>
+    /// <exception cref="TrainingDivergedException">A batch's loss or gradient norm was not finite; the model holds the weights of the last completed epoch.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="TrainerOptions.CancellationToken"/> was cancelled.</exception>
     public static TrainingResult FitStreaming(SequenceModel model, Func<int, IEnumerable<SequenceDataset>> epochSource, TrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -121,6 +139,7 @@ public static class SequenceTrainer
             ThrowHelper.ThrowArgument(nameof(options), "streaming training has no validation part; set ValidationFraction to 0");
         var rng = new Rng(options.Seed);
         using var session = CreateSession(model, options);
+        var lastGood = new LastGoodWeights(session);
         var batch = new SequenceBatch();
         var classTargets = new int[options.BatchSize];
         float[] valueTargets = [];
@@ -142,8 +161,10 @@ public static class SequenceTrainer
                 var order = new int[chunk.Count];
                 foreach (var (start, count) in PlanBatches(chunk, options.BatchSize, rng, order))
                 {
+                    CheckCancelled(options, session, model, epoch, batches + 1);
                     Fill(batch, chunk, order.AsSpan(start, count), classTargets, valueTargets);
                     double loss = session.Step(batch, classTargets.AsSpan(0, count), valueTargets.AsSpan(0, count * chunk.TargetWidth), out gradNorm);
+                    CheckFinite(loss, gradNorm, options, session, model, lastGood, epoch, batches + 1);
                     lossSum += loss * count;
                     seen += count;
                     batches++;
@@ -151,6 +172,8 @@ public static class SequenceTrainer
                 }
             }
             if (seen == 0) ThrowHelper.ThrowArgument(nameof(epochSource), $"epoch {epoch} had no examples");
+            if (!lastGood.Commit(epoch))
+                Diverge(options, session, model, lastGood, epoch, batches, "the weights hold NaN or infinite values at the end of the epoch");
             double trainingLoss = lossSum / seen;
             history.Add(new EpochSummary(epoch, trainingLoss, null, null, (clock.Elapsed - epochStart).TotalSeconds));
             options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, batches, batches, trainingLoss, null, null, gradNorm, clock.Elapsed, true));
@@ -223,6 +246,79 @@ public static class SequenceTrainer
             return (loss, correct / (double)n);
         }
         return (ComputeLoss(options, outputs, default, data.ValueTargets, default), null);
+    }
+
+    /// <summary>Throws an <see cref="OperationCanceledException"/> before batch <paramref name="batch"/> when the run is cancelled, leaving the model with the weights after the last completed batch.</summary>
+    private static void CheckCancelled(TrainerOptions options, ITrainingSession session, SequenceModel model, int epoch, int batch)
+    {
+        var token = options.CancellationToken;
+        if (!token.IsCancellationRequested) return;
+        session.Complete();
+        model.Eval();
+        throw new OperationCanceledException(
+            $"Training was cancelled before batch {batch} of epoch {epoch} ({batch - 1} batches of that epoch done); the model holds the weights after the last completed batch.",
+            token);
+    }
+
+    /// <summary>Stops a run whose batch <paramref name="batch"/> had a non-finite loss or gradient norm.</summary>
+    private static void CheckFinite(double loss, float gradientNorm, TrainerOptions options, ITrainingSession session, SequenceModel model,
+        LastGoodWeights lastGood, int epoch, int batch)
+    {
+        if (double.IsFinite(loss) && float.IsFinite(gradientNorm)) return;
+        Diverge(options, session, model, lastGood, epoch, batch,
+            $"the loss is {loss.ToString(CultureInfo.InvariantCulture)} and the gradient norm {gradientNorm.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>Sets the model back to the weights of the last completed epoch and throws a <see cref="TrainingDivergedException"/>.</summary>
+    [DoesNotReturn]
+    private static void Diverge(TrainerOptions options, ITrainingSession session, SequenceModel model, LastGoodWeights lastGood,
+        int epoch, int batch, string what)
+    {
+        float learningRate = session.LearningRate;
+        lastGood.Restore();
+        session.Complete();
+        model.Eval();
+        string clip = options.GradientClipNorm > 0f
+            ? $"lower GradientClipNorm (now {options.GradientClipNorm.ToString(CultureInfo.InvariantCulture)})"
+            : "set GradientClipNorm (now 0, off; 5 is a common value)";
+        string kept = lastGood.Epoch == 0 ? "its starting weights" : $"the weights of epoch {lastGood.Epoch}, the last completed one";
+        throw new TrainingDivergedException(
+            $"Training diverged at epoch {epoch}, batch {batch}: {what}. Lower LearningRate (now {learningRate.ToString(CultureInfo.InvariantCulture)}) or {clip}, "
+            + $"and check the data for NaN or infinite values. The model keeps {kept}.",
+            epoch, batch, lastGood.Epoch);
+    }
+
+    /// <summary>
+    /// The weights of the last completed epoch (the starting weights before the first), copied at the end of every epoch
+    /// (two buffers, swapped), so a diverging run can be set back to finite weights.
+    /// </summary>
+    private sealed class LastGoodWeights(ITrainingSession session)
+    {
+        private float[][] _weights = session.Snapshot(null);
+        private float[][]? _spare;
+
+        /// <summary>The epoch the kept weights are from; 0 for the starting weights.</summary>
+        public int Epoch { get; private set; }
+
+        /// <summary>Keeps the current weights as those of <paramref name="epoch"/>; false (keeping the older ones) when any is not finite.</summary>
+        public bool Commit(int epoch)
+        {
+            _spare = session.Snapshot(_spare);
+            foreach (var tensor in _spare)
+                if (!AllFinite(tensor)) return false;
+            (_weights, _spare) = (_spare, _weights);
+            Epoch = epoch;
+            return true;
+        }
+
+        public void Restore() => session.Restore(_weights);
+
+        private static bool AllFinite(ReadOnlySpan<float> values)
+        {
+            foreach (float v in values)
+                if (!float.IsFinite(v)) return false;
+            return true;
+        }
     }
 
     private static ITrainingSession CreateSession(SequenceModel model, TrainerOptions options) =>

@@ -102,6 +102,13 @@ public sealed record TrainerOptions
     public Action<TrainingProgress>? Progress { get; init; }
 
     /// <summary>
+    /// Stops training: checked before every batch, so a cancelled run ends within one batch with an
+    /// <see cref="OperationCanceledException"/> naming the epoch and batch. The model then holds the weights after the last
+    /// completed batch. Default <see cref="CancellationToken.None"/>.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>
     /// The engine that computes the steps: null for the managed engine of Rnn.Core, or another backend (libtorch through
     /// <c>Rnn.TorchSharp</c>). The trained weights end up in the managed model either way. Default null.
     /// </summary>

@@ -7,7 +7,7 @@ namespace Rnn.MLNet;
 /// <summary>
 /// The ML.NET environment behind a catalog. ML.NET keeps it internal (<c>IInternalCatalog.Environment</c>), so a third-party
 /// catalog extension reads it by reflection; it gives the trainers the context's seed (through <see cref="IHost.Rand"/>)
-/// and its log (<c>MLContext.Log</c>).
+/// and its log (<c>MLContext.Log</c>), and whether its execution was cancelled.
 /// </summary>
 internal static class CatalogContext
 {
@@ -26,6 +26,27 @@ internal static class CatalogContext
         catch (TargetException)
         {
             return null;
+        }
+    }
+
+    private static readonly PropertyInfo? IsCanceledProperty = typeof(IHostEnvironment).Assembly
+        .GetType("Microsoft.ML.Runtime.ICancelable")?.GetProperty("IsCanceled");
+
+    /// <summary>
+    /// Whether the execution of <paramref name="env"/> was cancelled (<c>MLContext.CancelExecution</c>, which cancels every
+    /// host registered under the context). ML.NET keeps the flag internal (<c>ICancelable.IsCanceled</c>), so it is read by
+    /// reflection; false where it cannot be read.
+    /// </summary>
+    public static bool IsCanceled(IHostEnvironment env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        try
+        {
+            return IsCanceledProperty?.DeclaringType?.IsInstanceOfType(env) == true && IsCanceledProperty.GetValue(env) is true;
+        }
+        catch (TargetInvocationException)
+        {
+            return false;
         }
     }
 

@@ -80,6 +80,20 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
             throw new ArgumentException("ValidationFraction needs CacheData = true (a streamed view has no held-out part).", nameof(input));
         var model = new SequenceModel(modelOptions);
         if (features.IsKey) PrepareEmbedding(model, featureColumn);
+        // One token for both ways to stop: the option's token, and the context's cancellation (ML.NET exposes no token for
+        // it), polled before the first batch and after every batch, so the trainer's check before the next batch sees it.
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken);
+        void PollContext()
+        {
+            if (CatalogContext.IsCanceled(host)) cancellation.Cancel();
+        }
+        PollContext();
+        var userProgress = _options.Progress;
+        Action<TrainingProgress> progress = p =>
+        {
+            userProgress?.Invoke(p);
+            PollContext();
+        };
         var trainerOptions = new TrainerOptions
         {
             Epochs = _options.Epochs,
@@ -93,10 +107,34 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
             ValidationFraction = _options.ValidationFraction,
             EarlyStoppingPatience = _options.EarlyStoppingPatience,
             Seed = seed,
-            Progress = _options.Progress,
+            Progress = progress,
+            CancellationToken = cancellation.Token,
             Backend = TrainingBackendLoader.Create(_options, _environment),
         };
         _skipped = 0;
+        try
+        {
+            Train(model, input, features, featureColumn, labelColumn, labels, trainerOptions, seed);
+        }
+        catch (OperationCanceledException e) when (e.CancellationToken == cancellation.Token)
+        {
+            // Report the caller's own token (or none when the context was cancelled), not the linked one.
+            bool byContext = !_options.CancellationToken.IsCancellationRequested;
+            throw new OperationCanceledException(
+                byContext ? $"{e.Message} Cancelled by the MLContext's CancelExecution." : e.Message, e,
+                byContext ? CancellationToken.None : _options.CancellationToken);
+        }
+        if (_skipped > 0)
+            CatalogContext.Info(host, $"RecurrentTrainer: skipped {_skipped} training rows with a missing label or an empty sequence.");
+        LastSkippedRows = _skipped;
+        var recurrent = new RecurrentModel(Task, features, model, labels.Names, LastTrainingResult, _skipped);
+        return Create(recurrent, input);
+    }
+
+    /// <summary>Reads the rows (once, or every epoch when streaming) and trains <paramref name="model"/>; sets <see cref="LastTrainingResult"/>.</summary>
+    private void Train(SequenceModel model, IDataView input, SequenceFeatures features, DataViewSchema.Column featureColumn,
+        DataViewSchema.Column labelColumn, TrainingLabelReader labels, TrainerOptions trainerOptions, int seed)
+    {
         if (_options.CacheData)
         {
             var data = ReadChunks(input, features, featureColumn, labelColumn, labels, int.MaxValue).FirstOrDefault()
@@ -115,11 +153,6 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
                 return ReadChunks(shuffled, features, shuffled.Schema[_options.FeatureColumnName], shuffled.Schema[_options.LabelColumnName], labels, chunk);
             }, trainerOptions);
         }
-        if (_skipped > 0)
-            CatalogContext.Info(host, $"RecurrentTrainer: skipped {_skipped} training rows with a missing label or an empty sequence.");
-        LastSkippedRows = _skipped;
-        var recurrent = new RecurrentModel(Task, features, model, labels.Names, LastTrainingResult, _skipped);
-        return Create(recurrent, input);
     }
 
     /// <summary>

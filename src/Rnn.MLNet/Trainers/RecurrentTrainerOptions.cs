@@ -171,6 +171,14 @@ public sealed class RecurrentTrainerOptions
     public Action<TrainingProgress>? Progress { get; set; }
 
     /// <summary>
+    /// Stops <c>Fit</c>: checked before every batch, so a cancelled fit ends within one batch with an
+    /// <see cref="OperationCanceledException"/> naming the epoch and batch. Cancelling the MLContext's execution (ML.NET's
+    /// convention, <c>MLContext.CancelExecution</c>, as ML.NET's own components and AutoML use it) stops the fit the same way.
+    /// Default <see cref="CancellationToken.None"/>.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>
     /// The engine that trains: <see cref="RecurrentBackend.Managed"/> or <see cref="RecurrentBackend.TorchSharp"/> (libtorch;
     /// the application references Rnn.TorchSharp and a TorchSharp build). Either way the fitted transformer scores with the
     /// managed engine and saves the same zip. Default <see cref="RecurrentBackend.Managed"/>.

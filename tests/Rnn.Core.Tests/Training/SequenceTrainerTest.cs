@@ -8,8 +8,9 @@ namespace Rnn.Core.Tests.Training;
 [TestClass]
 public sealed class SequenceTrainerTest
 {
-    // Variable-length float sequences labelled by the sign of their sum: needs the whole sequence.
-    private static SequenceDataset SignOfSum(int count, int seed)
+    // Variable-length float sequences labelled by the sign of their sum: needs the whole sequence. Example nanAt (if any)
+    // gets a NaN step after its label is set.
+    internal static SequenceDataset SignOfSum(int count, int seed, int nanAt = -1)
     {
         var rng = new Rng(seed);
         var seqs = new List<float[]>();
@@ -18,8 +19,9 @@ public sealed class SequenceTrainerTest
         {
             var s = new float[2 + rng.NextInt(9)];
             rng.FillNormal(s);
-            seqs.Add(s);
             labels[i] = s.Sum() > 0 ? 1 : 0;
+            if (i == nanAt) s[1] = float.NaN;
+            seqs.Add(s);
         }
         return SequenceDataset.FromValues(seqs, 1, labels);
     }
