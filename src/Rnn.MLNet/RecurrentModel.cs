@@ -74,21 +74,15 @@ public sealed class RecurrentModel
             var own = chain.Reverse().OfType<RecurrentPredictionTransformer>().FirstOrDefault();
             if (own is not null) return own.Model;
         }
-        string? payload = null;
-        InvalidDataException? damaged = null;
+        string? payload = null, damaged = null;
         foreach (string candidate in PayloadCarrier.FindPayloads(transformer))
         {
-            try
-            {
-                if (ModelPayload.Read(candidate, null, int.MaxValue).Kind == PredictorSettings.Kind) payload = candidate;
-            }
-            catch (InvalidDataException e)
-            {
-                damaged = e; // an RnnMl carrier whose payload cannot be read: report it rather than "no predictor"
-            }
+            string? kind = PayloadKind(candidate);
+            if (kind == PredictorSettings.Kind) payload = candidate;
+            else if (kind is null) damaged = candidate; // an RnnMl carrier whose payload cannot be read: report it rather than "no predictor"
         }
         if (payload is not null) return FromPayload(payload);
-        if (damaged is not null) throw damaged;
+        if (damaged is not null) return FromPayload(damaged); // throws the InvalidDataException naming the problem
         throw new ArgumentException($"The transformer ({transformer.GetType().Name}) holds no recurrent predictor.", nameof(transformer));
     }
 
@@ -108,15 +102,6 @@ public sealed class RecurrentModel
         return new RecurrentModel(settings.Task, settings.Features, network, settings.LabelNames);
     }
 
-    internal static string? PayloadKind(string text)
-    {
-        try
-        {
-            return ModelPayload.Read(text, null, int.MaxValue).Kind;
-        }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The kind of a payload from its header (no weight is decoded), or null when it is not a readable RnnMl payload.</summary>
+    internal static string? PayloadKind(string text) => ModelPayload.PeekKind(text);
 }

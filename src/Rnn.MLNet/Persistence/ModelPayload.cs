@@ -109,6 +109,38 @@ internal sealed class ModelPayload
         return new ModelPayload(kind, version, settings, tensors);
     }
 
+    /// <summary>
+    /// The kind of an RnnMl payload from its safetensors header alone (the 8-byte length and the JSON header, decoded from
+    /// the first base64 characters): finding a payload among several does not decode every weight. Null when the text is
+    /// not a readable RnnMl payload header; <see cref="Read"/> then says what is wrong.
+    /// </summary>
+    public static string? PeekKind(ReadOnlySpan<char> text)
+    {
+        Span<byte> prefix = stackalloc byte[9];
+        if (text.Length < 12 || !Convert.TryFromBase64Chars(text[..12], prefix, out int got) || got < 8) return null;
+        ulong headerLength = BitConverter.ToUInt64(prefix[..8]);
+        if (headerLength == 0 || headerLength > (ulong)SafeTensors.MaxHeaderBytes) return null;
+        long bytes = 8 + (long)headerLength;
+        long chars = (bytes + 2) / 3 * 4;
+        if (chars > text.Length) return null;
+        byte[] head = new byte[chars / 4 * 3];
+        if (!Convert.TryFromBase64Chars(text[..(int)chars], head, out int decoded) || decoded < bytes) return null;
+        try
+        {
+            using var header = JsonDocument.Parse(head.AsMemory(8, (int)headerLength), new JsonDocumentOptions { MaxDepth = 16 });
+            return header.RootElement.ValueKind == JsonValueKind.Object
+                && header.RootElement.TryGetProperty("__metadata__", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                && metadata.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && format.GetString() == Format
+                && metadata.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String
+                ? kind.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Copies the payload's tensors into <paramref name="parameters"/>, checking names, shapes and values.</summary>
     public void CopyInto(ParameterCollection parameters)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.ML;
@@ -49,14 +50,27 @@ internal static class PayloadCarrier
         var parts = chain.ToList();
         for (int i = 0; i < parts.Count; i++)
         {
-            if (i + 1 < parts.Count && parts[i] is CustomMappingTransformer<NoColumns, KeyRow> && parts[i + 1] is ValueMappingTransformer)
+            if (TryReadAt(parts, i, out string? payload))
             {
-                yield return ReadPayload(parts[i], parts[i + 1]);
+                yield return payload;
                 i++;
                 continue;
             }
             foreach (string inner in FindPayloads(parts[i])) yield return inner;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="parts"/>[<paramref name="index"/>] and the next transformer are a carrier (the constant-key
+    /// CustomMapping and its ValueMapping), and if so the payload they add.
+    /// </summary>
+    public static bool TryReadAt(IReadOnlyList<ITransformer> parts, int index, [NotNullWhen(true)] out string? payload)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        payload = index + 1 < parts.Count && parts[index] is CustomMappingTransformer<NoColumns, KeyRow> && parts[index + 1] is ValueMappingTransformer
+            ? ReadPayload(parts[index], parts[index + 1])
+            : null;
+        return payload is not null;
     }
 
     // Runs the carrier's two transformers over one empty row and reads the payload they add.

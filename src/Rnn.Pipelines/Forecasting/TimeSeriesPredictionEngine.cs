@@ -148,12 +148,8 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
                 return ([.. parts.Take(i)], new ParsedForecast(fitted.Model, fitted.State, fitted.Observations));
             }
             // A loaded forecaster: its payload carrier starts the built-ins it is made of (they end the model).
-            if (i + 1 < parts.Count && parts[i] is CustomMappingTransformer<PayloadCarrier.NoColumns, PayloadCarrier.KeyRow> && parts[i + 1] is ValueMappingTransformer)
-            {
-                string payload = PayloadCarrier.FindPayloads(new TransformerChain<ITransformer>(parts[i], parts[i + 1])).First();
-                if (RecurrentModel.PayloadKind(payload) == ForecastSettings.Kind)
-                    return ([.. parts.Take(i)], ForecastSettings.Read(payload));
-            }
+            if (PayloadCarrier.TryReadAt(parts, i, out string? payload) && RecurrentModel.PayloadKind(payload) == ForecastSettings.Kind)
+                return ([.. parts.Take(i)], ForecastSettings.Read(payload));
         }
         throw new ArgumentException(
             $"CreateForecastEngine needs a forecaster (ml.Forecasting.ForecastByRecurrent, fitted or loaded with ml.Model.Load); got {string.Join(" -> ", parts.Select(s => s.GetType().Name))}.",

@@ -45,6 +45,21 @@ public sealed class ModelPayloadTest
     }
 
     [TestMethod]
+    public void PeekKind_FromTheHeaderAlone_KindOfAnRnnMlPayloadAndNullForAnythingElse()
+    {
+        var (_, model, _) = Fitted();
+        var typed = RecurrentModel.FromTransformer(model);
+        string payload = typed.ToPayload();
+        Assert.AreEqual(Rnn.MLNet.Scoring.PredictorSettings.Kind, ModelPayload.PeekKind(payload));
+        // The weights are not read: a payload cut after its header still names its kind (Read rejects it).
+        Assert.AreEqual(Rnn.MLNet.Scoring.PredictorSettings.Kind, ModelPayload.PeekKind(payload.AsSpan(0, payload.Length / 2 / 4 * 4)));
+        Assert.ThrowsExactly<InvalidDataException>(() => ModelPayload.Read(payload.AsSpan(0, payload.Length / 2 / 4 * 4), null, 1));
+        Assert.IsNull(ModelPayload.PeekKind(""));
+        Assert.IsNull(ModelPayload.PeekKind("not base64 at all!"));
+        Assert.IsNull(ModelPayload.PeekKind(Convert.ToBase64String(new byte[64])));
+    }
+
+    [TestMethod]
     public void FromPayload_WeightOfTheWrongShape_ThrowsNamingTheParameter()
     {
         var (_, model, _) = Fitted();
