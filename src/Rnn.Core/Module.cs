@@ -24,6 +24,12 @@ public abstract class Module
     /// <summary>Zeroes every parameter's gradient.</summary>
     public void ZeroGrad() => Parameters.ZeroGrad();
 
+    /// <summary>
+    /// The generators whose draws training consumes (dropout masks), by name (a child's prefixed with the child's name):
+    /// what a training checkpoint saves besides the parameters, so a resumed run draws the same masks. Empty by default.
+    /// </summary>
+    internal virtual IEnumerable<KeyValuePair<string, Numerics.Rng>> RandomStreams() => [];
+
     /// <summary>Registers a new zero-filled parameter.</summary>
     protected Parameter AddParameter(string name, params int[] shape)
     {

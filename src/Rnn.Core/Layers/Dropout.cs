@@ -54,6 +54,8 @@ public sealed class Dropout : Module
 
     private bool Active => Training && P > 0f;
 
+    internal override IEnumerable<KeyValuePair<string, Rng>> RandomStreams() => [KeyValuePair.Create("mask", _rng)];
+
     /// <summary>Applies dropout, keeping the mask in <see cref="Mask"/> for <see cref="Backward(Span{float}, ReadOnlySpan{float})"/>.</summary>
     /// <param name="x">Input, [N].</param>
     /// <param name="y">Output, [N]; may be <paramref name="x"/>'s memory (in place).</param>

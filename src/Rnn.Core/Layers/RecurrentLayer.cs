@@ -123,6 +123,8 @@ public sealed class RecurrentLayer : Module
     /// <summary>D: 2 when bidirectional, else 1.</summary>
     public int NumDirections => Bidirectional ? 2 : 1;
 
+    internal override IEnumerable<KeyValuePair<string, Rng>> RandomStreams() => [KeyValuePair.Create("dropout", _dropoutRng)];
+
     /// <summary>Dropout probability between layers.</summary>
     public float Dropout { get; }
 

@@ -349,6 +349,16 @@ public sealed class SequenceModel : Module
         yield return Head;
     }
 
+    internal override IEnumerable<KeyValuePair<string, Numerics.Rng>> RandomStreams()
+    {
+        static IEnumerable<KeyValuePair<string, Numerics.Rng>> Prefixed(string prefix, Module? child) =>
+            child is null ? [] : child.RandomStreams().Select(s => KeyValuePair.Create(prefix + "." + s.Key, s.Value));
+        if (_tokenDropoutRng is not null) yield return KeyValuePair.Create("token_dropout", _tokenDropoutRng);
+        foreach (var s in Prefixed("embedding_dropout", _embeddingDropout)) yield return s;
+        foreach (var s in Prefixed("rnn", Rnn)) yield return s;
+        foreach (var s in Prefixed("head_dropout", _headDropout)) yield return s;
+    }
+
     private static void Validate(SequenceModelOptions o)
     {
         if (o.VocabularySize < 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.VocabularySize), o.VocabularySize, "VocabularySize must be 0 (float input) or positive");

@@ -95,6 +95,13 @@ public sealed class Rng
         }
     }
 
+    /// <summary>The generator's whole state (four state words, the Box–Muller spare and whether it is pending), for checkpoints.</summary>
+    internal RngState State
+    {
+        get => new(_s0, _s1, _s2, _s3, _hasSpare, _spare);
+        set => (_s0, _s1, _s2, _s3, _hasSpare, _spare) = (value.S0, value.S1, value.S2, value.S3, value.HasSpare, value.Spare);
+    }
+
     private static uint RotateLeft(uint x, int k) => (x << k) | (x >> (32 - k));
 
     private static ulong SplitMix(ref ulong x)
@@ -105,3 +112,6 @@ public sealed class Rng
         return z ^ (z >> 31);
     }
 }
+
+/// <summary>The state of an <see cref="Rng"/>: restoring it makes the generator continue the same stream.</summary>
+internal readonly record struct RngState(uint S0, uint S1, uint S2, uint S3, bool HasSpare, float Spare);

@@ -109,27 +109,33 @@ public abstract class Optimizer
     public void SaveState(Stream stream)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["optimizer"] = GetType().Name,
-            ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
-            ["parameter_count"] = _parameters.Length.ToString(CultureInfo.InvariantCulture),
-        };
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            if (_steps[i] > 0) metadata[$"state.{i}.step"] = _steps[i].ToString(CultureInfo.InvariantCulture);
-            foreach (var (name, buffer) in _buffers[i])
-                tensors.Add(new($"state.{i}.{name}", Tensor.FromArray(buffer, _parameters[i].Value.Shape.ToArray())));
-        }
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        ExportState("", tensors, metadata);
         SafeTensors.Save(stream, tensors, metadata);
     }
 
-    /// <summary>Writes the state to a file (see <see cref="SaveState(Stream)"/>).</summary>
+    /// <summary>Adds the state (the <see cref="SaveState(Stream)"/> format) to <paramref name="tensors"/> and <paramref name="metadata"/>, every key prefixed with <paramref name="prefix"/>.</summary>
+    internal void ExportState(string prefix, List<KeyValuePair<string, Tensor>> tensors, Dictionary<string, string> metadata)
+    {
+        metadata[prefix + "optimizer"] = GetType().Name;
+        metadata[prefix + "lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture);
+        metadata[prefix + "parameter_count"] = _parameters.Length.ToString(CultureInfo.InvariantCulture);
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (_steps[i] > 0) metadata[$"{prefix}state.{i}.step"] = _steps[i].ToString(CultureInfo.InvariantCulture);
+            foreach (var (name, buffer) in _buffers[i])
+                tensors.Add(new($"{prefix}state.{i}.{name}", Tensor.FromArray(buffer, _parameters[i].Value.Shape.ToArray())));
+        }
+    }
+
+    /// <summary>
+    /// Writes the state to a file (see <see cref="SaveState(Stream)"/>), atomically: a failed or killed save leaves the
+    /// previous file intact.
+    /// </summary>
     public void SaveState(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        SaveState(file);
+        AtomicFile.Write(path, SaveState);
     }
 
     /// <summary>
@@ -143,7 +149,18 @@ public abstract class Optimizer
     {
         sourceName ??= "stream";
         var tensors = SafeTensors.Load(stream, out var metadata, sourceName);
-        string Meta(string key) => metadata.TryGetValue(key, out var v) ? v : throw InvalidState(sourceName, $"metadata '{key}' is missing");
+        ImportState("", tensors, metadata, sourceName);
+    }
+
+    /// <summary>
+    /// Restores state added by <see cref="ExportState"/> with the same <paramref name="prefix"/> (tensors and metadata without
+    /// it are ignored); the checks of <see cref="LoadState(Stream, string)"/>.
+    /// </summary>
+    internal void ImportState(string prefix, IReadOnlyDictionary<string, Tensor> allTensors, IReadOnlyDictionary<string, string> metadata, string sourceName)
+    {
+        var tensors = allTensors.Where(t => t.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(t => KeyValuePair.Create(t.Key[prefix.Length..], t.Value));
+        string Meta(string key) => metadata.TryGetValue(prefix + key, out var v) ? v : throw InvalidState(sourceName, $"metadata '{prefix}{key}' is missing");
 
         if (Meta("optimizer") != GetType().Name)
             throw InvalidState(sourceName, $"it holds {Meta("optimizer")} state, this optimiser is {GetType().Name}");
@@ -157,7 +174,7 @@ public abstract class Optimizer
         for (int i = 0; i < buffers.Length; i++)
         {
             buffers[i] = new(StringComparer.Ordinal);
-            if (metadata.TryGetValue($"state.{i}.step", out var s) && (!long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out steps[i]) || steps[i] <= 0))
+            if (metadata.TryGetValue($"{prefix}state.{i}.step", out var s) && (!long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out steps[i]) || steps[i] <= 0))
                 throw InvalidState(sourceName, $"step count '{s}' of parameter {i} is not a positive integer");
         }
         foreach (var (key, tensor) in tensors)

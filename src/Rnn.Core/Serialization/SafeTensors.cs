@@ -38,7 +38,10 @@ public static class SafeTensors
 
     // ---------------------------------------------------------------- writing
 
-    /// <summary>Writes <paramref name="tensors"/> as a float32 safetensors file (via a temporary file moved into place).</summary>
+    /// <summary>
+    /// Writes <paramref name="tensors"/> as a float32 safetensors file, atomically: to a temporary file in the same directory,
+    /// flushed to disk, then moved over <paramref name="path"/>, so a failed or killed save leaves the previous file intact.
+    /// </summary>
     /// <param name="path">Destination file.</param>
     /// <param name="tensors">Named tensors, written in this order. Names must be unique, non-empty and not <c>__metadata__</c>.</param>
     /// <param name="metadata">Optional string pairs stored under <c>__metadata__</c>. Default none.</param>
@@ -47,18 +50,7 @@ public static class SafeTensors
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var entries = CheckEntries(tensors);
-        string temporary = path + ".tmp";
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-                Write(file, entries, metadata);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary); // leave no half-written file behind; the previous file at path is untouched
-            throw;
-        }
+        AtomicFile.Write(path, file => Write(file, entries, metadata));
     }
 
     /// <summary>Writes <paramref name="tensors"/> as float32 safetensors to <paramref name="stream"/> (left open).</summary>

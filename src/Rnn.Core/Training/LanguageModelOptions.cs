@@ -47,6 +47,28 @@ public sealed record LanguageModelOptions
 
     /// <summary>Called after every chunk and at the end of every epoch. Default null.</summary>
     public Action<LanguageModelProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// A file the training state is saved to, or null for none. Default null. It is written after every
+    /// <see cref="CheckpointEveryBatches"/> chunks and after the last chunk of every epoch, atomically (a temporary file in the
+    /// same directory, flushed, then moved over the old one). It holds the weights, the optimiser's moments and step counts,
+    /// the dropout generators, the epoch and chunk, the state carried into the next chunk, the best-epoch bookkeeping and the
+    /// history. Pass it as <see cref="ResumeFrom"/> to continue.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Chunks (batches) between two checkpoints written to <see cref="CheckpointPath"/> (one is also written at every epoch's end); positive. Default 100.</summary>
+    public int CheckpointEveryBatches { get; init; } = 100;
+
+    /// <summary>
+    /// A checkpoint written through <see cref="CheckpointPath"/> to continue from, or null to start afresh. Default null. The
+    /// model must be built with the same options, and the tokens and every option that shapes training must be the same
+    /// (<see cref="TimeBudget"/>, <see cref="Progress"/> and the checkpoint options may differ; the budget counts from the
+    /// resumed start); then the resumed run ends with the weights of an uninterrupted one, bit for bit. <c>Fit</c> throws a
+    /// <see cref="FileNotFoundException"/> when the file is missing and an <see cref="InvalidDataException"/> naming every
+    /// difference when it is from another model, corpus or options.
+    /// </summary>
+    public string? ResumeFrom { get; init; }
 }
 
 /// <summary>Progress of a language-model run, reported after every chunk and at the end of every epoch.</summary>

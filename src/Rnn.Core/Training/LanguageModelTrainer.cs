@@ -29,7 +29,7 @@ namespace Rnn.Core.Training;
 /// <see cref="LanguageModelOptions.RestoreBestWeights"/> the model ends with the weights of its best validation epoch.</para>
 /// <para>A training step allocates nothing: the batch, targets, gradient and state buffers are reused.</para>
 /// </remarks>
-public static class LanguageModelTrainer
+public static partial class LanguageModelTrainer
 {
     /// <summary>Trains <paramref name="model"/> in place on <paramref name="tokens"/>.</summary>
     /// <param name="model">A unidirectional model with an embedding (token input) and a head at every step (no pooling), O = V.</param>
@@ -37,6 +37,8 @@ public static class LanguageModelTrainer
     /// <param name="options">How to train.</param>
     /// <param name="cancellationToken">Stops training at the next chunk boundary (as the time budget does).</param>
     /// <exception cref="ArgumentException">The model, tokens and options do not fit together; the message says how.</exception>
+    /// <exception cref="FileNotFoundException"><see cref="LanguageModelOptions.ResumeFrom"/> names no file.</exception>
+    /// <exception cref="InvalidDataException"><see cref="LanguageModelOptions.ResumeFrom"/> is not a checkpoint of this run; the message names what differs.</exception>
     public static LanguageModelResult Fit(SequenceModel model, ReadOnlySpan<int> tokens, LanguageModelOptions options,
         CancellationToken cancellationToken = default)
     {
@@ -61,16 +63,21 @@ public static class LanguageModelTrainer
         float[][]? best = null;              // parameter values of the best validation epoch
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0;
+        var checkpoints = ChunkCheckpointWriter.Create(model, tokens, options);
+        var resume = Resume(model, optimizer, step, tokens, options, ref best);
+        if (resume is not null) (bestLoss, bestEpoch, tokensTrained) = (resume.BestLoss, resume.BestEpoch, resume.TokensTrained);
+        history.AddRange(resume?.History ?? []);
 
         model.Train();
-        for (int epoch = 1; epoch <= options.Epochs && !stoppedByBudget; epoch++)
+        for (int epoch = resume?.Epoch ?? 1; epoch <= options.Epochs && !stoppedByBudget; epoch++)
         {
             var epochStart = clock.Elapsed;
-            double lossSum = 0;
-            long epochTokens = 0;
-            float gradNorm = 0;
-            int chunk = 0;
-            step.HasState = false;
+            double lossSum = resume?.LossSum ?? 0;
+            long epochTokens = resume?.EpochTokens ?? 0;
+            float gradNorm = resume?.GradientNorm ?? 0;
+            int chunk = resume?.Chunk ?? 0;
+            step.HasState = resume?.HasState ?? false;
+            resume = null;
             for (; chunk < streams.Chunks; chunk++)
             {
                 var chunkStart = clock.Elapsed;
@@ -88,6 +95,9 @@ public static class LanguageModelTrainer
                 epochTokens += positions;
                 tokensTrained += positions;
                 trainingTime += clock.Elapsed - chunkStart;
+                if (checkpoints?.IsDue(chunk + 1, streams.Chunks) == true)
+                    checkpoints.Save(optimizer, step, best, new ChunkPosition(epoch, chunk + 1, lossSum, epochTokens, tokensTrained, gradNorm,
+                        step.HasState, bestLoss, bestEpoch, history));
                 bool outOfTime = clock.Elapsed >= budget || cancellationToken.IsCancellationRequested;
                 options.Progress?.Invoke(new LanguageModelProgress(epoch, chunk + 1, streams.Chunks, lossSum / epochTokens, null, gradNorm,
                     tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), clock.Elapsed, false));
@@ -198,6 +208,7 @@ public static class LanguageModelTrainer
         CheckModel(model);
         if (o.SequenceLength <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.SequenceLength), o.SequenceLength, "SequenceLength must be positive");
         if (o.BatchSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.BatchSize), o.BatchSize, "BatchSize must be positive");
+        if (o.CheckpointEveryBatches <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.CheckpointEveryBatches), o.CheckpointEveryBatches, "CheckpointEveryBatches must be positive");
         if (o.Epochs <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.Epochs), o.Epochs, "Epochs must be positive");
         if (o.TimeBudget is { } t && t <= TimeSpan.Zero) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.TimeBudget), t, "TimeBudget must be positive (or null for none)");
         if (!(o.LearningRate > 0f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.LearningRate), o.LearningRate, "LearningRate must be positive");

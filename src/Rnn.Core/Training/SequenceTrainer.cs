@@ -24,7 +24,7 @@ namespace Rnn.Core.Training;
 /// the only weights kept for it: a copy at the end of every epoch, not one per step.</para>
 /// <para>Cancellation: <see cref="TrainerOptions.CancellationToken"/> is checked before every batch.</para>
 /// </remarks>
-public static class SequenceTrainer
+public static partial class SequenceTrainer
 {
     /// <summary>Examples per sorting pool when bucketing by length: batches come from pools of this many batches.</summary>
     private const int PoolBatches = 32;
@@ -37,6 +37,8 @@ public static class SequenceTrainer
     /// <exception cref="ArgumentException">The data, targets and model do not fit together; the message says how.</exception>
     /// <exception cref="TrainingDivergedException">A batch's loss or gradient norm was not finite; the model holds the weights of the last completed epoch.</exception>
     /// <exception cref="OperationCanceledException"><see cref="TrainerOptions.CancellationToken"/> was cancelled.</exception>
+    /// <exception cref="FileNotFoundException"><see cref="TrainerOptions.ResumeFrom"/> names no file.</exception>
+    /// <exception cref="InvalidDataException"><see cref="TrainerOptions.ResumeFrom"/> is not a checkpoint of this run; the message names what differs.</exception>
     public static TrainingResult Fit(SequenceModel model, SequenceDataset data, TrainerOptions options, SequenceDataset? validation = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -61,16 +63,24 @@ public static class SequenceTrainer
         bool stoppedEarly = false;
         var history = new List<EpochSummary>();
         var clock = Stopwatch.StartNew();
+        var checkpoints = CheckpointWriter.Create(model, train, validation, options);
+        var resume = Resume(model, session, lastGood, train, validation, options, ref best);
+        if (resume is not null) (bestLoss, bestEpoch, sinceBest) = (resume.BestLoss, resume.BestEpoch, resume.SinceBest);
+        history.AddRange(resume?.History ?? []);
 
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = resume?.Epoch ?? 1; epoch <= options.Epochs; epoch++)
         {
             if (options.Schedule is not null) session.LearningRate = options.Schedule.GetLearningRate(epoch - 1);
             var epochStart = clock.Elapsed;
+            if (resume is not null) rng.State = resume.EpochRng;
+            var epochRng = rng.State;
             var batches = PlanBatches(train, options.BatchSize, rng, order);
-            double lossSum = 0;
-            int seen = 0;
-            float gradNorm = 0;
-            for (int k = 0; k < batches.Count; k++)
+            double lossSum = resume?.LossSum ?? 0;
+            int seen = resume?.Seen ?? 0;
+            float gradNorm = resume?.GradientNorm ?? 0;
+            int firstBatch = resume?.Batch ?? 0;
+            resume = null;
+            for (int k = firstBatch; k < batches.Count; k++)
             {
                 CheckCancelled(options, session, model, epoch, k + 1);
                 var (start, count) = batches[k];
@@ -80,6 +90,8 @@ public static class SequenceTrainer
                 CheckFinite(loss, gradNorm, options, session, model, lastGood, epoch, k + 1);
                 lossSum += loss * count;
                 seen += count;
+                if (checkpoints?.IsDue(k + 1, batches.Count) == true)
+                    checkpoints.Save(session, lastGood, best, new FitPosition(epoch, k + 1, epochRng, lossSum, seen, gradNorm, bestLoss, bestEpoch, sinceBest, history));
                 options.Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, k + 1, batches.Count, lossSum / seen,
                     null, null, gradNorm, clock.Elapsed, false));
             }
@@ -137,6 +149,8 @@ public static class SequenceTrainer
         ArgumentNullException.ThrowIfNull(options);
         if (options.ValidationFraction > 0f)
             ThrowHelper.ThrowArgument(nameof(options), "streaming training has no validation part; set ValidationFraction to 0");
+        if (options.CheckpointPath is not null || options.ResumeFrom is not null)
+            ThrowHelper.ThrowArgument(nameof(options), "streaming training cannot checkpoint (it cannot seek back into the stream); set CheckpointPath and ResumeFrom to null, or train with Fit");
         var rng = new Rng(options.Seed);
         using var session = CreateSession(model, options);
         var lastGood = new LastGoodWeights(session);
@@ -300,6 +314,12 @@ public static class SequenceTrainer
         /// <summary>The epoch the kept weights are from; 0 for the starting weights.</summary>
         public int Epoch { get; private set; }
 
+        /// <summary>The kept weights, in parameter order.</summary>
+        public float[][] Weights => _weights;
+
+        /// <summary>Replaces the kept weights with those of <paramref name="epoch"/> (from a checkpoint).</summary>
+        public void Set(float[][] weights, int epoch) => (_weights, Epoch) = (weights, epoch);
+
         /// <summary>Keeps the current weights as those of <paramref name="epoch"/>; false (keeping the older ones) when any is not finite.</summary>
         public bool Commit(int epoch)
         {
@@ -337,6 +357,10 @@ public static class SequenceTrainer
     {
         private readonly Optimizer _optimizer = CreateOptimizer(model, options);
         private readonly Tensor _dLogits = new(0);
+
+        /// <summary>The optimiser, whose state a checkpoint saves.</summary>
+        public Optimizer Optimizer => _optimizer;
+
 
         public float LearningRate
         {
@@ -451,6 +475,7 @@ public static class SequenceTrainer
         if (model.IsPerStep) ThrowHelper.ThrowArgument(nameof(model), "SequenceTrainer trains many-to-one models; this model has a head at every step");
         if (o.Epochs <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.Epochs), o.Epochs, "Epochs must be positive");
         if (o.BatchSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.BatchSize), o.BatchSize, "BatchSize must be positive");
+        if (o.CheckpointEveryBatches <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.CheckpointEveryBatches), o.CheckpointEveryBatches, "CheckpointEveryBatches must be positive");
         if (!(o.LearningRate > 0f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.LearningRate), o.LearningRate, "LearningRate must be positive");
         if (!(o.ValidationFraction >= 0f && o.ValidationFraction < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must be in [0, 1)");
         if (data.Count == 0) ThrowHelper.ThrowArgument(nameof(data), "the training data is empty");

@@ -109,6 +109,32 @@ public sealed record TrainerOptions
     public CancellationToken CancellationToken { get; init; }
 
     /// <summary>
+    /// A file the training state is saved to, or null for none. Default null. It is written after every
+    /// <see cref="CheckpointEveryBatches"/> batches and after the last batch of every epoch, atomically (a temporary file in
+    /// the same directory, flushed, then moved over the old one, so a run killed mid-save leaves the previous checkpoint
+    /// whole). It holds everything the run depends on: the weights, the optimiser's moments and step counts, the shuffling
+    /// and dropout generators, the epoch and batch, the early-stopping bookkeeping (best weights, best validation loss,
+    /// epochs since) and the per-epoch history; the learning-rate schedule position is the epoch. Pass it as
+    /// <see cref="ResumeFrom"/> to continue. Needs the managed engine (<see cref="Backend"/> null) and
+    /// <see cref="SequenceTrainer.Fit"/> (not <see cref="SequenceTrainer.FitStreaming"/>).
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Batches between two checkpoints written to <see cref="CheckpointPath"/> (one is also written at every epoch's end); positive. Default 100.</summary>
+    public int CheckpointEveryBatches { get; init; } = 100;
+
+    /// <summary>
+    /// A checkpoint written through <see cref="CheckpointPath"/> to continue from, or null to start afresh. Default null. The
+    /// model passed to <c>Fit</c> must be built with the same options (its weights are replaced by the checkpoint's), and the
+    /// data and every option that shapes training must be the same; then the resumed run ends with the weights an
+    /// uninterrupted run would have, bit for bit. To restart a killed run, pass the same path as both
+    /// <see cref="CheckpointPath"/> and <see cref="ResumeFrom"/>. <c>Fit</c> throws a <see cref="FileNotFoundException"/>
+    /// when the file is missing and an <see cref="InvalidDataException"/> naming every difference when it is from another
+    /// model, data or options (<see cref="Progress"/>, <see cref="CancellationToken"/> and the checkpoint options may differ).
+    /// </summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>
     /// The engine that computes the steps: null for the managed engine of Rnn.Core, or another backend (libtorch through
     /// <c>Rnn.TorchSharp</c>). The trained weights end up in the managed model either way. Default null.
     /// </summary>
