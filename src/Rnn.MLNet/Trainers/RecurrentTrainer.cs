@@ -78,6 +78,8 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
             throw new ArgumentException($"ClassWeights has {weights.Length} entries, the task has {outputs} classes.", nameof(input));
         if (!_options.CacheData && _options.ValidationFraction > 0f)
             throw new ArgumentException("ValidationFraction needs CacheData = true (a streamed view has no held-out part).", nameof(input));
+        if (!_options.CacheData && (_options.CheckpointPath is not null || _options.ResumeFrom is not null))
+            throw new ArgumentException("CheckpointPath and ResumeFrom need CacheData = true (a resumed fit cannot seek back into a streamed view).", nameof(input));
         var model = new SequenceModel(modelOptions);
         if (features.IsKey) PrepareEmbedding(model, featureColumn);
         // One token for both ways to stop: the option's token, and the context's cancellation (ML.NET exposes no token for
@@ -109,6 +111,9 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
             Seed = seed,
             Progress = progress,
             CancellationToken = cancellation.Token,
+            CheckpointPath = _options.CheckpointPath,
+            CheckpointEveryBatches = _options.CheckpointEveryBatches,
+            ResumeFrom = _options.ResumeFrom,
             Backend = TrainingBackendLoader.Create(_options, _environment),
         };
         _skipped = 0;

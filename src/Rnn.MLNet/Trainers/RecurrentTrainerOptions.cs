@@ -179,6 +179,28 @@ public sealed class RecurrentTrainerOptions
     public CancellationToken CancellationToken { get; set; }
 
     /// <summary>
+    /// A file the training state is saved to, or null for none. Default null. It is written after every
+    /// <see cref="CheckpointEveryBatches"/> batches and after the last batch of every epoch, atomically (a temporary file in
+    /// the same directory, flushed, then moved over the old one, so a fit killed mid-save leaves the previous checkpoint whole).
+    /// It holds the weights, the optimiser's moments and step counts, the shuffling and dropout generators, the epoch and
+    /// batch, the early-stopping bookkeeping and the history (Rnn.Core's <c>TrainerOptions.CheckpointPath</c>). Needs
+    /// <see cref="CacheData"/> and the managed engine.
+    /// </summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>Batches between two checkpoints written to <see cref="CheckpointPath"/> (one is also written at every epoch's end); positive. Default 100.</summary>
+    public int CheckpointEveryBatches { get; set; } = 100;
+
+    /// <summary>
+    /// A checkpoint written through <see cref="CheckpointPath"/> to continue from, or null to start afresh. Default null. With
+    /// the same data, options and seed (set <see cref="Seed"/>, or use an MLContext of the same seed), the resumed <c>Fit</c>
+    /// ends with the weights of an uninterrupted one, bit for bit. To restart a killed fit, pass the same path as both.
+    /// <c>Fit</c> throws a <see cref="FileNotFoundException"/> when the file is missing and an
+    /// <see cref="InvalidDataException"/> naming every difference when it is from another model, data or options.
+    /// </summary>
+    public string? ResumeFrom { get; set; }
+
+    /// <summary>
     /// The engine that trains: <see cref="RecurrentBackend.Managed"/> or <see cref="RecurrentBackend.TorchSharp"/> (libtorch;
     /// the application references Rnn.TorchSharp and a TorchSharp build). Either way the fitted transformer scores with the
     /// managed engine and saves the same zip. Default <see cref="RecurrentBackend.Managed"/>.

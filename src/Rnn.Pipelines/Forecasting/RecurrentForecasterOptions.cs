@@ -107,6 +107,26 @@ public sealed class RecurrentForecasterOptions
     /// <summary>Called after every batch and epoch of the final training run. Default null.</summary>
     public Action<TrainingProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// A file the training state of the kept network is saved to, or null for none. Default null. With
+    /// <see cref="RefitAfterCalibration"/> the network trained only to calibrate the bounds checkpoints to this path +
+    /// <c>".calibration"</c>. Each is written after every <see cref="CheckpointEveryBatches"/> batches and every epoch's last,
+    /// atomically, with the full training state (Rnn.Core's <c>TrainerOptions.CheckpointPath</c>).
+    /// </summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>Batches between two checkpoints written to <see cref="CheckpointPath"/> (one is also written at every epoch's end); positive. Default 100.</summary>
+    public int CheckpointEveryBatches { get; set; } = 100;
+
+    /// <summary>
+    /// The <see cref="CheckpointPath"/> of an interrupted fit to continue, or null to start afresh. Default null. Each training
+    /// run resumes from its own file when it is there (this path + <c>".calibration"</c>, then this path) and starts afresh
+    /// when it is not; with the same series, options and seed the fit ends with the weights of an uninterrupted one, bit for
+    /// bit. <c>Fit</c> throws a <see cref="FileNotFoundException"/> when neither file exists and an
+    /// <see cref="InvalidDataException"/> naming every difference when a file is from another run.
+    /// </summary>
+    public string? ResumeFrom { get; set; }
+
     internal RecurrentForecasterOptions Clone()
     {
         var copy = (RecurrentForecasterOptions)MemberwiseClone();

@@ -73,22 +73,34 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         int seed = _options.Seed ?? CatalogContext.Host(_environment, nameof(RecurrentForecastingEstimator)).Rand.Next();
 
         // 1. Train on the early windows, 2. forecast from later origins it never saw: residual quantiles per step.
-        var first = Train(spec, scaler, series, split, seed, _options.RefitAfterCalibration ? null : _options.Progress);
+        if (_options.ResumeFrom is { } resume && !File.Exists(resume) && !File.Exists(resume + CalibrationSuffix))
+            throw new FileNotFoundException($"There is no checkpoint to resume from at '{resume}' (nor '{resume}{CalibrationSuffix}').", resume);
+        var first = Train(spec, scaler, series, split, seed, _options.RefitAfterCalibration ? null : _options.Progress,
+            _options.RefitAfterCalibration ? CalibrationSuffix : "");
         var (lower, upper) = Calibrate(new ForecastModel(spec, scaler, first, new float[h], new float[h]), series, firstCalibration, lastCalibration);
 
         // 3. Train again on every window (same seed), keeping the calibrated offsets.
-        SequenceModel network = _options.RefitAfterCalibration ? Train(spec, scaler, series, trainingWindows, seed, _options.Progress) : first;
+        SequenceModel network = _options.RefitAfterCalibration ? Train(spec, scaler, series, trainingWindows, seed, _options.Progress, "") : first;
         var model = new ForecastModel(spec, scaler, network, lower, upper);
         return new ParsedForecast(model, raw.AsSpan((n - w) * c).ToArray(), n);
     }
 
-    private SequenceModel Train(ForecastSpec spec, SeriesScaler scaler, float[] raw, int windows, int seed, Action<TrainingProgress>? progress)
+    /// <summary>Suffix of the checkpoint of the network trained only to calibrate the bounds.</summary>
+    private const string CalibrationSuffix = ".calibration";
+
+    /// <summary>Trains a network on the first <paramref name="windows"/> windows; checkpoints (when asked) go to the checkpoint path + <paramref name="checkpointSuffix"/>.</summary>
+    private SequenceModel Train(ForecastSpec spec, SeriesScaler scaler, float[] raw, int windows, int seed, Action<TrainingProgress>? progress,
+        string checkpointSuffix)
     {
         var network = new SequenceModel(ForecastModel.NetworkOptions(spec, _options.Cell, _options.HiddenSize, _options.NumberOfLayers, seed));
+        string? resume = _options.ResumeFrom + checkpointSuffix;
         LastTrainingResult = SequenceTrainer.Fit(network, ForecastModel.Windows(spec, scaler, raw, 0, windows), new TrainerOptions
         {
             Epochs = _options.Epochs, BatchSize = _options.BatchSize, LearningRate = _options.LearningRate,
             Loss = LossKind.Mse, GradientClipNorm = 5f, Seed = seed, Progress = progress,
+            CheckpointPath = _options.CheckpointPath is null ? null : _options.CheckpointPath + checkpointSuffix,
+            CheckpointEveryBatches = _options.CheckpointEveryBatches,
+            ResumeFrom = _options.ResumeFrom is not null && File.Exists(resume) ? resume : null,
         });
         return network;
     }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using Rnn.Core.Serialization;
 using Rnn.MLNet.Persistence;
 using Rnn.Pipelines.Forecasting;
 
@@ -92,7 +93,8 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
 
     /// <summary>
     /// Saves the model with the engine's current state to <paramref name="modelPath"/> as an ordinary ML.NET model zip
-    /// (written to a temporary file first, then moved over the target); <c>ml.Model.Load</c> and
+    /// atomically (written to a temporary file in the same directory, flushed to disk, then moved over the target, so a failed
+    /// or killed save leaves the previous zip whole); <c>ml.Model.Load</c> and
     /// <c>CreateForecastEngine</c> resume there.
     /// </summary>
     /// <param name="env">The context whose <c>Model.Save</c> writes the zip.</param>
@@ -101,16 +103,8 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
-        string temporary = modelPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            env.Model.Save(CurrentModel(), _source.Schema, temporary);
-            File.Move(temporary, modelPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        var model = CurrentModel();
+        AtomicFile.Write(modelPath, stream => env.Model.Save(model, _source.Schema, stream));
     }
 
     /// <summary>Saves the model with the engine's current state into <paramref name="stream"/> (an ML.NET model zip).</summary>

@@ -81,6 +81,9 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
             GradientClipNorm = _options.GradientClipNorm,
             ValidationFraction = _options.ValidationFraction,
             RestoreBestWeights = _options.RestoreBestWeights,
+            CheckpointPath = _options.CheckpointPath,
+            CheckpointEveryBatches = _options.CheckpointEveryBatches,
+            ResumeFrom = _options.ResumeFrom,
             Progress = progress is null ? null : p => progress(new CharRecurrentProgress(p, p.IsEpochEnd ? sampler?.Generate("", sampleSettings) : null)),
         });
         return new CharRecurrentTransformer(new CharRecurrentModel(vocabulary, model, generation, _options.PromptColumnName, _options.OutputColumnName, LastTrainingResult));

@@ -77,6 +77,26 @@ public sealed class CharRecurrentTrainerOptions
     /// <summary>Called after every chunk and at the end of every epoch (with a sample when <see cref="EpochSampleLength"/> &gt; 0). Default null.</summary>
     public Action<CharRecurrentProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// A file the training state is saved to, or null for none. Default null. It is written after every
+    /// <see cref="CheckpointEveryBatches"/> chunks and after the last chunk of every epoch, atomically (a temporary file in the
+    /// same directory, flushed, then moved over the old one). It holds the weights, the optimiser's moments and step counts, the
+    /// dropout generators, the epoch and chunk, the state carried into the next chunk, the best-epoch bookkeeping and the
+    /// history (Rnn.Core's <c>LanguageModelOptions.CheckpointPath</c>).
+    /// </summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>Chunks (batches) between two checkpoints written to <see cref="CheckpointPath"/> (one is also written at every epoch's end); positive. Default 100.</summary>
+    public int CheckpointEveryBatches { get; set; } = 100;
+
+    /// <summary>
+    /// A checkpoint written through <see cref="CheckpointPath"/> to continue from, or null to start afresh. Default null. With
+    /// the same corpus, options and seed, the resumed <c>Fit</c> ends with the weights of an uninterrupted one, bit for bit
+    /// (<see cref="TimeBudget"/> counts from the resumed start). <c>Fit</c> throws a <see cref="FileNotFoundException"/> when the
+    /// file is missing and an <see cref="InvalidDataException"/> naming every difference when it is from another run.
+    /// </summary>
+    public string? ResumeFrom { get; set; }
+
     /// <summary>Characters of text generated at the end of every epoch for <see cref="Progress"/> (0 = none). Default 0.</summary>
     public int EpochSampleLength { get; set; }
 
