@@ -2,6 +2,7 @@ using Rnn.Core.Layers;
 using Rnn.Core.Models;
 using Rnn.Core.Numerics;
 using Rnn.Core.Training;
+using Rnn.Tests.Shared;
 
 namespace Rnn.Core.Tests.Training;
 
@@ -14,29 +15,8 @@ namespace Rnn.Core.Tests.Training;
 [TestClass]
 public sealed class TrainingDeterminismTest
 {
-    private static float[][] Weights(SequenceModel model) => model.Parameters.Values.Select(p => p.Value.Span.ToArray()).ToArray();
-
-    /// <summary>Runs <paramref name="train"/> on one thread, then on two, and compares the weights bit for bit.</summary>
-    private static void AssertSameOnOneAndTwoThreads(Func<SequenceModel> train, string label, Action<SequenceModel>? checkTwoThreads = null)
-    {
-        int saved = Parallelism.MaxThreads;
-        try
-        {
-            Parallelism.MaxThreads = 2;
-            if (WorkerPool.Threads < 2) Assert.Inconclusive("needs two threads");
-            Parallelism.MaxThreads = 1;
-            var one = train();
-            Parallelism.MaxThreads = 2;
-            var two = train();
-            checkTwoThreads?.Invoke(two);
-            for (int i = 0; i < one.Parameters.Count; i++)
-                CollectionAssert.AreEqual(one.Parameters[i].Value.Span.ToArray(), two.Parameters[i].Value.Span.ToArray(), $"{label}: {one.Parameters.NameAt(i)}");
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
-    }
+    private static void AssertSameOnOneAndTwoThreads(Func<SequenceModel> train, string label, Action<SequenceModel>? checkTwoThreads = null) =>
+        OneAndTwoThreads.AssertSameWeights(train, m => m.Parameters, label, checkTwoThreads);
 
     // 64 token sequences of 12..20 tokens over 1100 words: batches of 32 give 2·512·G·H flops per scan (row ranges on
     // two threads) and a 70k-value embedding (Adam splits it).

@@ -1,7 +1,7 @@
-using Rnn.Core.Numerics;
 using Rnn.MLNet;
 using Rnn.Pipelines.Tests.Forecasting;
 using Rnn.Pipelines.Tests.Text;
+using Rnn.Tests.Shared;
 
 namespace Rnn.Pipelines.Tests.Reliability;
 
@@ -25,26 +25,8 @@ public sealed class DeterminismTest
         public float Value { get; set; }
     }
 
-    /// <summary>Runs <paramref name="fit"/> on one thread, then two, and compares every weight bit for bit.</summary>
-    private static void AssertSameOnOneAndTwoThreads(Func<Rnn.Core.ParameterCollection> fit, string label)
-    {
-        int saved = Parallelism.MaxThreads;
-        try
-        {
-            Parallelism.MaxThreads = 2;
-            if (Environment.ProcessorCount < 2) Assert.Inconclusive("needs two threads");
-            Parallelism.MaxThreads = 1;
-            var one = fit();
-            Parallelism.MaxThreads = 2;
-            var two = fit();
-            foreach (var (name, p) in one)
-                CollectionAssert.AreEqual(p.Value.Span.ToArray(), two[name].Value.Span.ToArray(), $"{label}: {name}");
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
-    }
+    private static void AssertSameOnOneAndTwoThreads(Func<Rnn.Core.ParameterCollection> fit, string label) =>
+        OneAndTwoThreads.AssertSameWeights(fit, p => p, label);
 
     // 64 rows of 16 steps, batches of 32, LSTM 48 wide (two directions): each scan is split into row ranges on two threads.
     private static IDataView Rows(MLContext ml)
