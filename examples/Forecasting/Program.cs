@@ -39,7 +39,7 @@ int window = settings.Window ?? (season is > 1 and <= 24 ? 2 * season : 30);
 
 // A window shorter than the season cannot see where in the season it is: give the network the position in the
 // season as two covariates (sin and cos of 2πt/season), known for every step including the ones fed later.
-bool calendar = season > window;
+bool calendar = season > window && !settings.Baseline;
 var observations = history.Select((v, t) => Observation.At(t, v, season)).ToList();
 series = ml.Data.LoadFromEnumerable(observations);
 Console.WriteLine($"Series: {description}: {history.Length} steps; season {season}, window {window}, horizon {settings.Horizon}{(settings.Log ? ", log scale" : "")}{(calendar ? ", season position as covariates" : "")}");

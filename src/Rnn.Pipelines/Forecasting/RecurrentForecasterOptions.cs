@@ -155,7 +155,10 @@ public sealed class RecurrentForecasterOptions
     /// </summary>
     public bool SymmetricBounds { get; set; } = true;
 
-    /// <summary>Train again on every window after calibrating the bounds (twice the training time). Default true.</summary>
+    /// <summary>
+    /// Fit the highway and train the networks again on every window after calibrating the bounds (twice the training
+    /// time; the networks are not trained again when the network weight is 0). Default true.
+    /// </summary>
     public bool RefitAfterCalibration { get; set; } = true;
 
     /// <summary>What to do with NaN values in the training series (<see cref="MissingValuePolicy.DropWindows"/> is not supported). Default error.</summary>
@@ -164,7 +167,10 @@ public sealed class RecurrentForecasterOptions
     /// <summary>Seed of initialisation and shuffling; null takes the next seed of the <c>MLContext</c>. Default null.</summary>
     public int? Seed { get; set; }
 
-    /// <summary>Called after every batch and epoch of the final training run. Default null.</summary>
+    /// <summary>
+    /// Called after every batch and epoch of the final training run (with <see cref="RefitAfterCalibration"/>, the run on
+    /// every window, which a network weight of 0 skips). Default null.
+    /// </summary>
     public Action<TrainingProgress>? Progress { get; set; }
 
     internal RecurrentForecasterOptions Clone()

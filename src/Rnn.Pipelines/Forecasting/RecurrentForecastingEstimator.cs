@@ -88,9 +88,10 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
             (lower[k], upper[k]) = _options.SymmetricBounds ? SymmetricConformalQuantile(residuals[k], spec.ConfidenceLevel) : ConformalQuantiles(residuals[k], spec.ConfidenceLevel);
 
         // 3. Highway and networks on every window (same seeds), with the calibrated offsets and the weight; without the
-        // refit, the early networks and the highway on the same steps as they.
+        // refit, the early networks and the highway on the same steps as they. Networks left out (weight 0) are not
+        // trained again.
         var highway = FitHighway(spec, series, _options.RefitAfterCalibration ? n : firstCalibration + w, highwayKind);
-        var networks = _options.RefitAfterCalibration ? TrainEnsemble(spec, scaler, highway, series, trainingWindows, seed, _options.Progress) : early;
+        var networks = _options.RefitAfterCalibration && weight > 0f ? TrainEnsemble(spec, scaler, highway, series, trainingWindows, seed, _options.Progress) : early;
         return new ParsedForecast(new ForecastModel(spec, scaler, networks, lower, upper, highway, weight), raw.AsSpan((n - w) * c).ToArray(), n);
     }
 
