@@ -1,9 +1,9 @@
 using System.Globalization;
 
 /// <summary>Command-line settings of the Forecasting example.</summary>
-internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory, bool Log = false, int? TestSize = null)
+internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory, bool Log = false, int? TestSize = null, bool Baseline = false)
 {
-    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--out DIR]";
+    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--baseline] [--out DIR]";
 
     public static Settings? Parse(string[] args)
     {
@@ -15,6 +15,11 @@ internal sealed record Settings(string? DataPath, string? Column, int? Season, i
             if (args[i] == "--log")
             {
                 s = s with { Log = true };
+                continue;
+            }
+            if (args[i] == "--baseline")
+            {
+                s = s with { Baseline = true };
                 continue;
             }
             switch (args[i])

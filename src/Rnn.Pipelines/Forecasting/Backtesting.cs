@@ -14,7 +14,9 @@ namespace Rnn.MLNet;
 /// season) on the fold's training part (Hyndman and Koehler, 2006); NaN when that baseline fits the training part exactly.
 /// Below 1: better than that in-sample baseline.
 /// </param>
-public sealed record ForecastMetrics(double MeanAbsoluteError, double RootMeanSquaredError, double SymmetricMeanAbsolutePercentageError, double MeanAbsoluteScaledError);
+/// <param name="MeanAbsoluteErrorSpread">The standard deviation, over forecast origins, of each origin's MAE (NaN for fewer than 2 origins).</param>
+public sealed record ForecastMetrics(double MeanAbsoluteError, double RootMeanSquaredError, double SymmetricMeanAbsolutePercentageError, double MeanAbsoluteScaledError,
+    double MeanAbsoluteErrorSpread = double.NaN);
 
 /// <summary>One fold of a rolling-origin backtest.</summary>
 /// <param name="TrainingSteps">Steps the forecaster was fitted on (the series before the fold's first origin).</param>
@@ -24,7 +26,9 @@ public sealed record ForecastMetrics(double MeanAbsoluteError, double RootMeanSq
 /// <param name="Naive">The naive forecast's errors (every step = the last observed value).</param>
 /// <param name="SeasonalNaive">The seasonal naive forecast's errors (each step = the value one season earlier).</param>
 /// <param name="Coverage">Share of actual values inside the forecaster's confidence bounds.</param>
-public sealed record BacktestFold(int TrainingSteps, int Origins, int Points, ForecastMetrics Model, ForecastMetrics Naive, ForecastMetrics SeasonalNaive, double Coverage);
+/// <param name="Autoregression">The linear autoregression's errors (least squares with intercept on the same window, fitted on the fold's training part, iterated over the horizon).</param>
+public sealed record BacktestFold(int TrainingSteps, int Origins, int Points, ForecastMetrics Model, ForecastMetrics Naive, ForecastMetrics SeasonalNaive, double Coverage,
+    ForecastMetrics Autoregression);
 
 /// <summary>
 /// The result of <c>ml.Forecasting.Backtest</c>: the recurrent forecaster's errors next to the naive and seasonal
@@ -32,12 +36,13 @@ public sealed record BacktestFold(int TrainingSteps, int Origins, int Points, Fo
 /// </summary>
 public sealed class ForecastBacktestResult
 {
-    internal ForecastBacktestResult(ForecastMetrics model, ForecastMetrics naive, ForecastMetrics seasonalNaive, double coverage,
+    internal ForecastBacktestResult(ForecastMetrics model, ForecastMetrics naive, ForecastMetrics seasonalNaive, ForecastMetrics autoregression, double coverage,
         float confidenceLevel, int seasonLength, int horizon, IReadOnlyList<BacktestFold> folds)
     {
         Model = model;
         Naive = naive;
         SeasonalNaive = seasonalNaive;
+        Autoregression = autoregression;
         Coverage = coverage;
         ConfidenceLevel = confidenceLevel;
         SeasonLength = seasonLength;
@@ -53,6 +58,12 @@ public sealed class ForecastBacktestResult
 
     /// <summary>Seasonal naive baseline: step h forecast as the last observed value of the same season.</summary>
     public ForecastMetrics SeasonalNaive { get; }
+
+    /// <summary>
+    /// Linear autoregression baseline: least squares with intercept on the same window of W past values, fitted on each
+    /// fold's training part, one step ahead, iterated over the horizon.
+    /// </summary>
+    public ForecastMetrics Autoregression { get; }
 
     /// <summary>Share of actual values inside the forecaster's bounds (compare with <see cref="ConfidenceLevel"/>).</summary>
     public double Coverage { get; }
@@ -72,17 +83,17 @@ public sealed class ForecastBacktestResult
     /// <summary>(origin, step) pairs scored.</summary>
     public int Points => Folds.Sum(f => f.Points);
 
-    /// <summary>The table: one line per method (MAE, RMSE, sMAPE, MASE), the coverage and which baselines the network beats.</summary>
+    /// <summary>The table: one line per method (MAE, its spread over origins, RMSE, sMAPE, MASE), the coverage and which baselines the network beats.</summary>
     public override string ToString()
     {
         var s = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         s.AppendLine(inv, $"Rolling-origin backtest: {Folds.Count} folds, {Folds.Sum(f => f.Origins)} origins, horizon {Horizon}, {Points} points, season {SeasonLength}");
-        s.AppendLine(inv, $"{"method",-16}{"MAE",12}{"RMSE",12}{"sMAPE %",10}{"MASE",9}");
-        foreach (var (name, m) in new[] { ("recurrent", Model), ("naive", Naive), ($"seasonal naive", SeasonalNaive) })
-            s.AppendLine(inv, $"{name,-16}{m.MeanAbsoluteError,12:F4}{m.RootMeanSquaredError,12:F4}{m.SymmetricMeanAbsolutePercentageError,10:F2}{m.MeanAbsoluteScaledError,9:F3}");
+        s.AppendLine(inv, $"{"method",-16}{"MAE",12}{"± origins",11}{"RMSE",12}{"sMAPE %",10}{"MASE",9}");
+        foreach (var (name, m) in new[] { ("recurrent", Model), ("naive", Naive), ("seasonal naive", SeasonalNaive), ("linear AR", Autoregression) })
+            s.AppendLine(inv, $"{name,-16}{m.MeanAbsoluteError,12:F4}{m.MeanAbsoluteErrorSpread,11:F4}{m.RootMeanSquaredError,12:F4}{m.SymmetricMeanAbsolutePercentageError,10:F2}{m.MeanAbsoluteScaledError,9:F3}");
         s.AppendLine(inv, $"{ConfidenceLevel * 100:F0}% interval coverage: {Coverage * 100:F1}%");
-        s.Append(inv, $"recurrent vs naive: {Verdict(Model, Naive)}; vs seasonal naive: {Verdict(Model, SeasonalNaive)}");
+        s.Append(inv, $"recurrent vs naive: {Verdict(Model, Naive)}; vs seasonal naive: {Verdict(Model, SeasonalNaive)}; vs linear AR: {Verdict(Model, Autoregression)}");
         return s.ToString();
     }
 
@@ -98,11 +109,11 @@ public sealed class ForecastBacktestResult
 public static class ForecastBacktestCatalogExtensions
 {
     /// <summary>
-    /// Rolling-origin backtest of a recurrent forecaster against the naive and seasonal naive baselines. The last
+    /// Rolling-origin backtest of a recurrent forecaster against the naive, seasonal naive and linear autoregression baselines. The last
     /// <paramref name="numberOfFolds"/> × <paramref name="testSize"/> steps are split into folds; for fold k the forecaster
     /// is fitted (scaling included) on every step before the fold only, then forecasts H steps from each of the fold's
     /// <paramref name="testSize"/> origins, reading the actual observations up to the origin. Every (origin, step) pair whose
-    /// actual value exists is scored for the network and both baselines alike.
+    /// actual value exists is scored for the network and every baseline alike.
     /// </summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="series">The series, one step per row, in order (the target and covariate columns of <paramref name="options"/>).</param>
@@ -148,6 +159,10 @@ public static class ForecastBacktestCatalogExtensions
             int origin = firstOrigin + (k * testSize);
             var model = estimator.FitSeries(raw[..(origin * c)], spec);
             var forecaster = model.Model.CreateForecaster();
+            float[] targets = [.. Enumerable.Range(0, n).Select(t => raw[t * c])];
+            // Ordinary least squares; a short fold (fewer windows than W + 1 unknowns) takes the highway's small ridge.
+            var autoregression = LinearAutoregression.Fit(targets.AsSpan(0, origin), w, 1, origin - w >= w + 1 ? 0 : RecurrentForecastingEstimator.HighwayRidge);
+            var linear = new float[h];
             double scale = InSampleSeasonalMae(raw, c, origin, season);
             var fold = new Scores();
             int origins = 0;
@@ -156,18 +171,21 @@ public static class ForecastBacktestCatalogExtensions
                 origins++;
                 forecaster.Forecast(raw.AsSpan((t - w) * c, w * c), forecast);
                 forecaster.Bounds(lower, upper);
+                autoregression.Forecast(targets.AsSpan(t - w, w), linear);
                 float last = raw[(t - 1) * c];
                 for (int j = 0; j < h && t + j < n; j++)
                 {
                     float actual = raw[(t + j) * c];
                     float seasonal = raw[(t + j - (((j / season) + 1) * season)) * c];
                     foreach (var s in new[] { fold, all })
-                        s.Add(actual, forecast[j], last, seasonal, scale, lower[j] <= actual && actual <= upper[j]);
+                        s.Add(actual, forecast[j], last, seasonal, linear[j], scale, lower[j] <= actual && actual <= upper[j]);
                 }
+                fold.EndOrigin();
+                all.EndOrigin();
             }
-            foldResults.Add(new BacktestFold(origin, origins, fold.Count, fold.Model.Metrics(), fold.Naive.Metrics(), fold.Seasonal.Metrics(), fold.Coverage));
+            foldResults.Add(new BacktestFold(origin, origins, fold.Count, fold.Model.Metrics(), fold.Naive.Metrics(), fold.Seasonal.Metrics(), fold.Coverage, fold.Linear.Metrics()));
         }
-        return new ForecastBacktestResult(all.Model.Metrics(), all.Naive.Metrics(), all.Seasonal.Metrics(), all.Coverage, spec.ConfidenceLevel, season, h, foldResults);
+        return new ForecastBacktestResult(all.Model.Metrics(), all.Naive.Metrics(), all.Seasonal.Metrics(), all.Linear.Metrics(), all.Coverage, spec.ConfidenceLevel, season, h, foldResults);
     }
 
     /// <summary>
@@ -196,26 +214,35 @@ public static class ForecastBacktestCatalogExtensions
 
         public ErrorSums Seasonal { get; } = new();
 
+        public ErrorSums Linear { get; } = new();
+
         public int Count { get; private set; }
 
         private int _covered;
 
         public double Coverage => Count == 0 ? double.NaN : _covered / (double)Count;
 
-        public void Add(float actual, float model, float naive, float seasonal, double scale, bool covered)
+        public void Add(float actual, float model, float naive, float seasonal, float linear, double scale, bool covered)
         {
             Model.Add(actual, model, scale);
             Naive.Add(actual, naive, scale);
             Seasonal.Add(actual, seasonal, scale);
+            Linear.Add(actual, linear, scale);
             Count++;
             if (covered) _covered++;
+        }
+
+        public void EndOrigin()
+        {
+            foreach (var e in new[] { Model, Naive, Seasonal, Linear }) e.EndOrigin();
         }
     }
 
     private sealed class ErrorSums
     {
-        private double _abs, _sq, _smape, _scaled;
-        private int _count;
+        private readonly List<double> _originMae = [];
+        private double _abs, _sq, _smape, _scaled, _originAbs;
+        private int _count, _originCount;
 
         public void Add(double actual, double predicted, double scale)
         {
@@ -225,10 +252,26 @@ public static class ForecastBacktestCatalogExtensions
             _smape += denominator == 0 ? 0 : 200 * Math.Abs(e) / denominator;
             _scaled += Math.Abs(e) / scale;
             _count++;
+            _originAbs += Math.Abs(e);
+            _originCount++;
+        }
+
+        /// <summary>Closes one origin's points: its MAE joins the spread.</summary>
+        public void EndOrigin()
+        {
+            if (_originCount > 0) _originMae.Add(_originAbs / _originCount);
+            (_originAbs, _originCount) = (0, 0);
         }
 
         public ForecastMetrics Metrics() => _count == 0
             ? new ForecastMetrics(double.NaN, double.NaN, double.NaN, double.NaN)
-            : new ForecastMetrics(_abs / _count, Math.Sqrt(_sq / _count), _smape / _count, _scaled / _count);
+            : new ForecastMetrics(_abs / _count, Math.Sqrt(_sq / _count), _smape / _count, _scaled / _count, Spread(_originMae));
+
+        private static double Spread(List<double> values)
+        {
+            if (values.Count < 2) return double.NaN;
+            double mean = values.Average();
+            return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        }
     }
 }

@@ -98,26 +98,39 @@ internal sealed record SeriesScaler(float Mean, float Std, float DiffStd, float[
 }
 
 /// <summary>
-/// A trained forecaster: spec, scaler, network and calibrated residual quantiles per horizon step. Immutable and
-/// shared; each user forecasts through its own <see cref="Forecaster"/> (a private copy of the network).
+/// A trained forecaster: spec, scaler, autoregressive highway, networks and calibrated residual quantiles per horizon
+/// step. In internal units z (ln y with <see cref="ForecastSpec.LogTarget"/>) a direct forecast is
+/// <c>ẑ_{t+h} = base_h + g · σ_Δ · mean_m(out_{m,h})</c>, with base_h the highway's forecast (the last value without one),
+/// g the <see cref="NetworkWeight"/> and out_m the outputs of ensemble member m. Immutable and shared; each user
+/// forecasts through its own <see cref="Forecaster"/> (private copies of the networks).
 /// </summary>
 internal sealed class ForecastModel
 {
-    public ForecastModel(ForecastSpec spec, SeriesScaler scaler, SequenceModel network, float[] lowerOffsets, float[] upperOffsets)
+    public ForecastModel(ForecastSpec spec, SeriesScaler scaler, IReadOnlyList<SequenceModel> networks, float[] lowerOffsets, float[] upperOffsets,
+        LinearAutoregression? highway = null, float networkWeight = 1f)
     {
         Spec = spec;
         Scaler = scaler;
-        Network = network;
-        Network.Eval();
+        Networks = networks;
+        foreach (var network in networks) network.Eval();
         LowerOffsets = lowerOffsets;
         UpperOffsets = upperOffsets;
+        Highway = highway;
+        NetworkWeight = networkWeight;
     }
 
     public ForecastSpec Spec { get; }
 
     public SeriesScaler Scaler { get; }
 
-    public SequenceModel Network { get; }
+    /// <summary>The ensemble: the forecast averages their outputs. At least one.</summary>
+    public IReadOnlyList<SequenceModel> Networks { get; }
+
+    /// <summary>The linear autoregression the networks correct (one output: iterated; H outputs: direct), or null: the networks correct the last value.</summary>
+    public LinearAutoregression? Highway { get; }
+
+    /// <summary>g, the share of the networks' correction in the forecast (0: the highway alone).</summary>
+    public float NetworkWeight { get; }
 
     /// <summary>q_{(1−c)/2} of the calibration residuals per horizon step [H].</summary>
     public float[] LowerOffsets { get; }
@@ -134,28 +147,48 @@ internal sealed class ForecastModel
         Pooling = PoolingKind.Last, OutputSize = spec.OutputSize, Seed = seed,
     };
 
-    /// <summary>Training windows starting at <paramref name="first"/>..<paramref name="end"/>−1 of <paramref name="raw"/> [N, C]: inputs and scaled targets.</summary>
-    public static SequenceDataset Windows(ForecastSpec spec, SeriesScaler scaler, float[] raw, int first, int end)
+    /// <summary>
+    /// What the network corrects, in internal units, from a window [W, C]: the highway's (or the last value's) forecast of
+    /// the O target outputs (H direct; 1 recursive). <paramref name="targets"/> [W] is scratch space.
+    /// </summary>
+    public static void Baseline(ForecastSpec spec, LinearAutoregression? highway, ReadOnlySpan<float> window, Span<float> targets, Span<float> baseline)
+    {
+        int c = spec.Channels, w = spec.WindowSize;
+        for (int t = 0; t < w; t++) targets[t] = window[t * c];
+        int outputs = spec.Strategy == ForecastStrategy.Direct ? spec.Horizon : 1;
+        if (highway is null)
+            baseline[..outputs].Fill(targets[w - 1]);
+        else
+            highway.Forecast(targets, baseline[..outputs]);
+    }
+
+    /// <summary>
+    /// Training windows starting at <paramref name="first"/>..<paramref name="end"/>−1 of <paramref name="raw"/> [N, C]
+    /// (internal units): inputs and scaled targets, the target's being what the highway leaves, (z − base)/σ_Δ.
+    /// </summary>
+    public static SequenceDataset Windows(ForecastSpec spec, SeriesScaler scaler, LinearAutoregression? highway, float[] raw, int first, int end)
     {
         int c = spec.Channels, w = spec.WindowSize, o = spec.OutputSize;
         var inputs = new List<float[]>(end - first);
         var targets = new float[(end - first) * o];
+        var scratch = new float[w];
+        var baseline = new float[spec.Horizon];
         for (int s = first; s < end; s++)
         {
             ReadOnlySpan<float> window = raw.AsSpan(s * c, w * c);
             var x = new float[w * spec.InputSize];
             scaler.Encode(window, c, x);
             inputs.Add(x);
-            float last = window[(w - 1) * c];
+            Baseline(spec, highway, window, scratch, baseline);
             Span<float> y = targets.AsSpan((s - first) * o, o);
             if (spec.Strategy == ForecastStrategy.Direct)
             {
-                for (int h = 0; h < spec.Horizon; h++) y[h] = (raw[(s + w + h) * c] - last) / scaler.DiffStd;
+                for (int h = 0; h < spec.Horizon; h++) y[h] = (raw[(s + w + h) * c] - baseline[h]) / scaler.DiffStd;
             }
             else
             {
                 ReadOnlySpan<float> next = raw.AsSpan((s + w) * c, c);
-                y[0] = (next[0] - last) / scaler.DiffStd;
+                y[0] = (next[0] - baseline[0]) / scaler.DiffStd;
                 for (int j = 1; j < c; j++) y[j] = (next[j] - scaler.CovariateMeans[j - 1]) / scaler.CovariateStds[j - 1];
             }
         }
@@ -164,26 +197,30 @@ internal sealed class ForecastModel
 }
 
 /// <summary>
-/// Forecasts from raw windows with a private copy of the network and reused buffers. Not thread-safe. The network works
-/// in internal units (ln y with <see cref="ForecastSpec.LogTarget"/>); forecasts and bounds come back in the series' units.
+/// Forecasts from raw windows with private copies of the networks and reused buffers. Not thread-safe. The networks
+/// work in internal units (ln y with <see cref="ForecastSpec.LogTarget"/>); forecasts and bounds come back in the series' units.
 /// </summary>
 internal sealed class Forecaster
 {
     private readonly ForecastModel _model;
-    private readonly SequenceModel _network;
+    private readonly SequenceModel[] _networks;
     private readonly SequenceBatch _batch = new();
     private readonly float[] _window;
     private readonly float[] _outputs;
     private readonly float[] _internal;
+    private readonly float[] _targets;
+    private readonly float[] _baseline;
 
     public Forecaster(ForecastModel model)
     {
         _model = model;
-        _network = model.Network.Clone();
-        _network.Eval();
+        _networks = [.. model.Networks.Select(n => n.Clone())];
+        foreach (var network in _networks) network.Eval();
         _window = new float[model.Spec.WindowSize * model.Spec.Channels];
         _outputs = new float[model.Spec.OutputSize];
         _internal = new float[model.Spec.Horizon];
+        _targets = new float[model.Spec.WindowSize];
+        _baseline = new float[model.Spec.Horizon];
     }
 
     public ForecastModel Model => _model;
@@ -218,32 +255,39 @@ internal sealed class Forecaster
         ForecastSpec spec = _model.Spec;
         SeriesScaler scaler = _model.Scaler;
         int c = spec.Channels, w = spec.WindowSize;
+        float g = _model.NetworkWeight;
         if (spec.Strategy == ForecastStrategy.Direct)
         {
+            ForecastModel.Baseline(spec, _model.Highway, window, _targets, _baseline);
             Run(window);
-            float last = window[(w - 1) * c];
-            for (int h = 0; h < spec.Horizon; h++) forecast[h] = last + (_outputs[h] * scaler.DiffStd);
+            for (int h = 0; h < spec.Horizon; h++) forecast[h] = _baseline[h] + (g * _outputs[h] * scaler.DiffStd);
             return;
         }
         for (int h = 0; h < spec.Horizon; h++)
         {
+            ForecastModel.Baseline(spec, _model.Highway, window, _targets, _baseline);
             Run(window);
-            float last = window[(w - 1) * c];
             // Slide the window one step and append the prediction (target, then covariates).
             window[c..].CopyTo(window);
             Span<float> next = window.Slice((w - 1) * c, c);
-            next[0] = last + (_outputs[0] * scaler.DiffStd);
+            next[0] = _baseline[0] + (g * _outputs[0] * scaler.DiffStd);
             for (int j = 1; j < c; j++) next[j] = (_outputs[j] * scaler.CovariateStds[j - 1]) + scaler.CovariateMeans[j - 1];
             forecast[h] = next[0];
         }
     }
 
+    /// <summary>The ensemble's mean output [O] for one window [W, C] (internal units).</summary>
     private void Run(ReadOnlySpan<float> window)
     {
         ForecastSpec spec = _model.Spec;
         _batch.ResetValues(1, spec.WindowSize, spec.InputSize);
         _model.Scaler.Encode(window, spec.Channels, _batch.Values);
         _batch.Seal();
-        _network.Forward(_batch).Span.CopyTo(_outputs);
+        _outputs.AsSpan().Clear();
+        foreach (var network in _networks)
+        {
+            ReadOnlySpan<float> output = network.Forward(_batch).Span;
+            for (int o = 0; o < _outputs.Length; o++) _outputs[o] += output[o] / _networks.Length;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Rnn.Core;
 using Rnn.Core.Models;
 using Rnn.MLNet;
 using Rnn.MLNet.Persistence;
@@ -7,36 +8,54 @@ namespace Rnn.Pipelines.Forecasting;
 /// <summary>The network's shape as a forecaster's payload records it.</summary>
 internal sealed record ForecastNetworkSettings(RecurrentCellType Cell, int HiddenSize, int NumLayers, int Seed);
 
+/// <summary>The autoregressive highway as a forecaster's payload records it: W, outputs O and coefficients [O, W + 1].</summary>
+internal sealed record ForecastHighwaySettings(int WindowSize, int Outputs, float[] Coefficients);
+
 /// <summary>
-/// What a forecaster's payload holds besides its weights (kind "recurrent-forecaster", version 1): the spec, the scaler,
-/// the calibrated offsets, the network's shape, and the state (last W observations, oldest first) with its count.
+/// What a forecaster's payload holds besides its weights (kind "recurrent-forecaster", version 2): the spec, the scaler,
+/// the calibrated offsets, the network's shape, the highway, the network weight, the ensemble size, and the state (last W
+/// observations, oldest first) with its count. Version 1 payloads (no highway, weight 1, one network) still load.
 /// </summary>
 /// <remarks>
 /// <code>
-/// // Format (version 1; a ModelPayload, see docs/model-format.md):
+/// // Format (version 2; a ModelPayload, see docs/model-format.md):
 /// //   settings: { spec: { target, covariates[], windowSize, horizon, strategy, confidenceLevel, outputColumn, lowerColumn?, upperColumn?, logTarget },
 /// //               scaler: { mean, std, diffStd, covariateMeans[], covariateStds[] }, lowerOffsets[H], upperOffsets[H],
-/// //               network: { cell, hiddenSize, numLayers, seed }, state[W·C] (raw values, oldest first), observations }
-/// //   tensors: the network's parameters by PyTorch-style name (rnn.weight_ih_l0, ..., fc.weight, fc.bias).
+/// //               network: { cell, hiddenSize, numLayers, seed }, state[W·C] (raw values, oldest first), observations,
+/// //               highway: { windowSize, outputs, coefficients[O·(W+1)] } or null, networkWeight, ensembleSize }
+/// //   tensors: the first network's parameters by PyTorch-style name (rnn.weight_ih_l0, ..., fc.weight, fc.bias), those of
+/// //            ensemble member m ≥ 1 as "ensemble{m}.&lt;name&gt;".
+/// // Version 1: the same without highway, networkWeight and ensembleSize (read as none, 1 and 1).
 /// </code>
-/// JSON writes each float in its shortest round-trip form, so the state comes back bit-identical.
+/// JSON writes each float in its shortest round-trip form, so the state and the highway come back bit-identical.
 /// </remarks>
 internal sealed record ForecastSettings(ForecastSpec Spec, SeriesScaler Scaler, float[] LowerOffsets, float[] UpperOffsets,
-    ForecastNetworkSettings Network, float[] State, long Observations)
+    ForecastNetworkSettings Network, float[] State, long Observations,
+    ForecastHighwaySettings? Highway = null, float NetworkWeight = 1f, int EnsembleSize = 1)
 {
     public const string Kind = "recurrent-forecaster";
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The payload text of <paramref name="model"/> with <paramref name="state"/>.</summary>
     public static string Write(ForecastModel model, float[] state, long observations)
     {
-        var o = model.Network.Options;
+        var o = model.Networks[0].Options;
+        var highway = model.Highway is { } a ? new ForecastHighwaySettings(a.WindowSize, a.Outputs, a.Coefficients) : null;
         var settings = new ForecastSettings(model.Spec, model.Scaler, model.LowerOffsets, model.UpperOffsets,
-            new ForecastNetworkSettings((RecurrentCellType)o.Cell, o.HiddenSize, o.NumLayers, o.Seed), state, observations);
-        return ModelPayload.Write(Kind, Version, settings, model.Network.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
+            new ForecastNetworkSettings((RecurrentCellType)o.Cell, o.HiddenSize, o.NumLayers, o.Seed), state, observations,
+            highway, model.NetworkWeight, model.Networks.Count);
+        return ModelPayload.Write(Kind, Version, settings, Parameters(model.Networks).Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
     }
 
-    /// <summary>Reads and checks a forecaster's payload.</summary>
+    /// <summary>Every network's parameters under their payload names.</summary>
+    private static ParameterCollection Parameters(IReadOnlyList<SequenceModel> networks)
+    {
+        var all = new ParameterCollection();
+        for (int m = 0; m < networks.Count; m++) all.AddRange(m == 0 ? "" : $"ensemble{m}", networks[m].Parameters);
+        return all;
+    }
+
+    /// <summary>Reads and checks a forecaster's payload (version 1 or 2).</summary>
     /// <exception cref="InvalidDataException">Not a forecaster's payload, a newer version, or damaged.</exception>
     public static ParsedForecast Read(ReadOnlySpan<char> text)
     {
@@ -55,9 +74,20 @@ internal sealed record ForecastSettings(ForecastSpec Spec, SeriesScaler Scaler, 
         Check(scaler.CovariateMeans?.Length == spec.Covariates.Length && scaler.CovariateStds?.Length == spec.Covariates.Length, "the scaler does not match the covariates");
         Check(scaler.Std > 0 && scaler.DiffStd > 0 && scaler.CovariateStds!.All(v => v > 0), "a scale is not positive");
         Check(s.Observations >= spec.WindowSize, "the observation count is smaller than the window");
-        var network = new SequenceModel(ForecastModel.NetworkOptions(spec, network0.Cell, network0.HiddenSize, network0.NumLayers, network0.Seed));
-        payload.CopyInto(network.Parameters);
-        return new ParsedForecast(new ForecastModel(spec, scaler, network, lowerOffsets, upperOffsets), state, s.Observations);
+        Check(s.EnsembleSize is > 0 and <= 64 && s.NetworkWeight is >= 0f and <= 1f, "ensemble size or network weight out of range");
+        LinearAutoregression? highway = null;
+        if (s.Highway is { } a)
+        {
+            int outputs = spec.Strategy == ForecastStrategy.Direct ? spec.Horizon : 1;
+            Check(a.WindowSize == spec.WindowSize && (a.Outputs == 1 || a.Outputs == outputs) && a.Coefficients?.Length == a.Outputs * (a.WindowSize + 1)
+                && a.Coefficients.All(float.IsFinite), "the highway does not match the window and horizon");
+            highway = new LinearAutoregression(a.WindowSize, a.Outputs, a.Coefficients!);
+        }
+        var networks = Enumerable.Range(0, s.EnsembleSize)
+            .Select(m => new SequenceModel(ForecastModel.NetworkOptions(spec, network0.Cell, network0.HiddenSize, network0.NumLayers, network0.Seed + m)))
+            .ToArray();
+        payload.CopyInto(Parameters(networks));
+        return new ParsedForecast(new ForecastModel(spec, scaler, networks, lowerOffsets, upperOffsets, highway, s.NetworkWeight), state, s.Observations);
     }
 
     private static void Check(bool ok, string problem)

@@ -15,6 +15,32 @@ public enum ForecastStrategy
     Recursive,
 }
 
+/// <summary>The linear autoregression a recurrent forecaster adds to its network's output (LSTNet's highway).</summary>
+public enum AutoregressiveHighway
+{
+    /// <summary>
+    /// <see cref="Recursive"/> or <see cref="Direct"/>, whichever forecasts the calibration origins with the smaller mean
+    /// absolute error, refitted along them on the steps before each origin (chosen together with the log transform when
+    /// that is automatic). Default.
+    /// </summary>
+    Automatic,
+
+    /// <summary>No highway: the network corrects the last observed value.</summary>
+    None,
+
+    /// <summary>
+    /// A one-step autoregression on the window (least squares with intercept), iterated over the horizon; the network
+    /// learns what it leaves.
+    /// </summary>
+    Recursive,
+
+    /// <summary>
+    /// One autoregression per horizon step h on the window (least squares with intercept, direct forecasts); the network
+    /// learns what it leaves. With <see cref="ForecastStrategy.Recursive"/> it is the one-step model, iterated.
+    /// </summary>
+    Direct,
+}
+
 /// <summary>
 /// Options of <c>ml.Forecasting.ForecastByRecurrent</c>. Every default is stated on its property.
 /// </summary>
@@ -22,21 +48,30 @@ public enum ForecastStrategy
 /// <para><b>Data.</b> The input view holds one time step per row, in order. The target is
 /// <see cref="InputColumnName"/>; <see cref="CovariateColumnNames"/> add other series observed at the same steps
 /// (past values only: they are inputs, and the recursive strategy forecasts them too).</para>
+/// <para><b>Model</b> (in internal units z = y, or ln y with <see cref="LogTransform"/>). A direct forecast is
+/// <c>ẑ_{t+h} = AR_h(z_{t−W+1..t}) + g · σ_Δ · mean_m f_{m,h}(window)</c>: AR is the <see cref="Highway"/>, a linear
+/// autoregression on the window with intercept fitted by least squares (a ridge of 10⁻³ of the lags' mean square breaks
+/// ties), f_m the m-th of <see cref="EnsembleSize"/> networks, g the <see cref="NetworkWeight"/>. The networks are trained
+/// on what the highway leaves, <c>(z_{t+h} − AR_h)/σ_Δ</c> (LSTNet's autoregressive highway). Without a highway AR_h is
+/// the last value z_t.</para>
 /// <para><b>Scaling</b> (statistics from the data given to Fit only, saved with the model). Each step of a window
-/// enters the network as <c>[(y_t − y_last)/σ_Δ, (y_t − μ)/σ, (c_t − μ_c)/σ_c …]</c>, where y_last is the window's last
+/// enters the network as <c>[(z_t − z_last)/σ_Δ, (z_t − μ)/σ, (c_t − μ_c)/σ_c …]</c>, where z_last is the window's last
 /// target value, μ and σ are the target's mean and standard deviation, σ_Δ the standard deviation of its one-step
-/// changes, and μ_c, σ_c a covariate's. The network predicts <c>(y_{t+h} − y_last)/σ_Δ</c>: forecasts are relative to
-/// the last observation, so a trend beyond the training range does not saturate the network.</para>
+/// changes, and μ_c, σ_c a covariate's.</para>
 /// <para><b>Network.</b> <see cref="NumberOfLayers"/> recurrent layers of <see cref="HiddenSize"/> units, the last step's
 /// output, a linear head (H outputs for <see cref="ForecastStrategy.Direct"/>, 1 + covariates for
 /// <see cref="ForecastStrategy.Recursive"/>), trained with MSE and Adam on every window of the series (stride 1).</para>
-/// <para><b>Confidence bounds: calibrated residual quantiles</b> (split conformal prediction). The latest
-/// max(10, ⌈<see cref="CalibrationFraction"/> · windows⌉) window starts are calibration origins; the network is first trained
-/// on the windows whose targets all come before the first calibration target; it then forecasts from every calibration origin, and for each horizon step h the residuals r = actual − forecast give the bounds
-/// <c>forecast + q_{(1−c)/2}(r_h)</c> and <c>forecast + q_{(1+c)/2}(r_h)</c> (c = <see cref="ConfidenceLevel"/>, order statistics
-/// with the finite-sample rank ⌈(n+1)p⌉). With <see cref="RefitAfterCalibration"/> the network is then trained again on
-/// every window; the residuals of the smaller network make the bounds slightly conservative. Under exchangeable errors
-/// a 90% interval covers about 90% of future values (tested on series with known noise).</para>
+/// <para><b>Calibration origins.</b> The latest max(10, ⌈<see cref="CalibrationFraction"/> · windows⌉) window starts.
+/// The networks are first trained on the windows whose targets all come before the first calibration target; the
+/// highway is refitted along the origins on the steps before each (at most 24 fits), as in a rolling-origin backtest.
+/// Their forecasts choose, by mean absolute error in the series' units, the log transform and the highway's kind
+/// (when automatic, with the highway alone), then the network weight.</para>
+/// <para><b>Confidence bounds</b> (split conformal prediction). For each horizon step h the residuals r = actual − forecast
+/// of those rolling forecasts give the bounds <c>forecast ∓ q_c(|r_h|)</c> (<see cref="SymmetricBounds"/>), or
+/// <c>forecast + q_{(1−c)/2}(r_h)</c> and <c>forecast + q_{(1+c)/2}(r_h)</c> (c = <see cref="ConfidenceLevel"/>, order
+/// statistics with the finite-sample rank ⌈(n+1)p⌉). With <see cref="RefitAfterCalibration"/> the highway and networks are
+/// then fitted again on every window. Under exchangeable errors a 90% interval covers about 90% of future values (tested
+/// on series with known noise).</para>
 /// </remarks>
 public sealed class RecurrentForecasterOptions
 {
@@ -67,9 +102,27 @@ public sealed class RecurrentForecasterOptions
     /// <summary>
     /// Model ln y instead of y (every target value must be positive): for series whose swings grow with their level
     /// (multiplicative seasonality). Forecasts and bounds come back in the series' units; the bounds are calibrated on
-    /// log residuals, so they widen with the level. Default false.
+    /// log residuals, so they widen with the level. null: chosen automatically, ln y when every training value is
+    /// positive and the highway (or a one-step autoregression without one) fitted on ln y of the windows before the
+    /// calibration origins forecasts those origins with a smaller mean absolute error in the series' units. Default null.
     /// </summary>
-    public bool LogTransform { get; set; }
+    public bool? LogTransform { get; set; }
+
+    /// <summary>
+    /// The linear autoregression on the window that the network's output is added to (LSTNet), fitted by least squares
+    /// before the network, which then learns what it leaves. Default <see cref="AutoregressiveHighway.Automatic"/>.
+    /// </summary>
+    public AutoregressiveHighway Highway { get; set; } = AutoregressiveHighway.Automatic;
+
+    /// <summary>
+    /// g in [0, 1], the share of the network's correction added to the highway (or to the last value without one).
+    /// null: chosen among 0, ¼, ½, ¾ and 1 by the mean absolute error on the calibration origins, so a network that does
+    /// not help the highway there is left out. Default null.
+    /// </summary>
+    public float? NetworkWeight { get; set; }
+
+    /// <summary>Networks trained from consecutive seeds whose outputs are averaged (each costs one more training run). Default 1.</summary>
+    public int EnsembleSize { get; set; } = 1;
 
     /// <summary>Multi-step strategy. Default <see cref="ForecastStrategy.Direct"/>.</summary>
     public ForecastStrategy Strategy { get; set; } = ForecastStrategy.Direct;
@@ -95,7 +148,17 @@ public sealed class RecurrentForecasterOptions
     /// <summary>Share of the latest windows used to calibrate the bounds (at least 10 of them), in (0, 1). Default 0.2.</summary>
     public float CalibrationFraction { get; set; } = 0.2f;
 
-    /// <summary>Train again on every window after calibrating the bounds (twice the training time). Default true.</summary>
+    /// <summary>
+    /// Symmetric bounds <c>forecast ∓ q_c(|r_h|)</c> instead of the residual quantiles <c>q_{(1−c)/2}(r_h)</c>,
+    /// <c>q_{(1+c)/2}(r_h)</c>: each bound then rests on every calibration residual rather than on one tail, which holds
+    /// better when the calibration origins are few or their errors lean one way. Default true.
+    /// </summary>
+    public bool SymmetricBounds { get; set; } = true;
+
+    /// <summary>
+    /// Fit the highway and train the networks again on every window after calibrating the bounds (twice the training
+    /// time; the networks are not trained again when the network weight is 0). Default true.
+    /// </summary>
     public bool RefitAfterCalibration { get; set; } = true;
 
     /// <summary>What to do with NaN values in the training series (<see cref="MissingValuePolicy.DropWindows"/> is not supported). Default error.</summary>
@@ -104,7 +167,10 @@ public sealed class RecurrentForecasterOptions
     /// <summary>Seed of initialisation and shuffling; null takes the next seed of the <c>MLContext</c>. Default null.</summary>
     public int? Seed { get; set; }
 
-    /// <summary>Called after every batch and epoch of the final training run. Default null.</summary>
+    /// <summary>
+    /// Called after every batch and epoch of the final training run (with <see cref="RefitAfterCalibration"/>, the run on
+    /// every window, which a network weight of 0 skips). Default null.
+    /// </summary>
     public Action<TrainingProgress>? Progress { get; set; }
 
     /// <summary>

@@ -18,8 +18,10 @@ public static class RecurrentForecastingCatalogExtensions
 {
     /// <summary>
     /// A recurrent forecaster of <paramref name="inputColumnName"/> (one time step per row, in order): the next
-    /// <paramref name="horizon"/> values from the last <paramref name="windowSize"/>, with calibrated confidence bounds.
-    /// Other settings take the defaults of <see cref="RecurrentForecasterOptions"/>.
+    /// <paramref name="horizon"/> values from the last <paramref name="windowSize"/>, with calibrated confidence bounds:
+    /// a linear autoregression on the window (the highway) plus a recurrent network's correction, the transform (ln y or
+    /// y), the highway's kind and the network's weight chosen on the latest windows of the series. Other settings take
+    /// the defaults of <see cref="RecurrentForecasterOptions"/>.
     /// </summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="outputColumnName">The forecast column (a vector of <paramref name="horizon"/> Single values).</param>

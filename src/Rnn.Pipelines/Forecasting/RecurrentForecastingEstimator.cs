@@ -39,7 +39,7 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
 
     internal ForecastSpec Spec => new(_options.InputColumnName, [.. _options.CovariateColumnNames], _options.WindowSize, _options.Horizon,
         _options.Strategy, _options.ConfidenceLevel, _options.OutputColumnName, _options.ConfidenceLowerBoundColumn, _options.ConfidenceUpperBoundColumn,
-        _options.LogTransform);
+        _options.LogTransform ?? false);
 
     /// <inheritdoc/>
     public RecurrentForecastingTransformer Fit(IDataView input)
@@ -68,33 +68,93 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
                 $"({Math.Max(0, split)} windows to train on before {calibrationWindows} calibration origins; at least {MinimumCalibrationWindows} are needed). " +
                 "Use a longer series or a smaller window or horizon.", nameof(raw));
 
+        int seed = _options.Seed ?? CatalogContext.Host(_environment, nameof(RecurrentForecastingEstimator)).Rand.Next();
+        var (log, highwayKind) = ChooseLinear(raw, spec, firstCalibration, lastCalibration);
+        spec = spec with { LogTarget = log };
         float[] series = spec.ToInternal(raw); // the network's units (ln y with LogTransform)
         var scaler = SeriesScaler.Fit(series, c);
-        int seed = _options.Seed ?? CatalogContext.Host(_environment, nameof(RecurrentForecastingEstimator)).Rand.Next();
 
-        // 1. Train on the early windows, 2. forecast from later origins it never saw: residual quantiles per step.
+        // 1. Networks on the windows before the first calibration target (each learning what the highway fitted on the
+        // same steps leaves), 2. rolling forecasts from the calibration origins: the network weight, then residual
+        // quantiles per step.
         if (_options.ResumeFrom is { } resume && !File.Exists(resume) && !File.Exists(resume + CalibrationSuffix))
             throw new FileNotFoundException($"There is no checkpoint to resume from at '{resume}' (nor '{resume}{CalibrationSuffix}').", resume);
-        var first = Train(spec, scaler, series, split, seed, _options.RefitAfterCalibration ? null : _options.Progress,
-            _options.RefitAfterCalibration ? CalibrationSuffix : "");
-        var (lower, upper) = Calibrate(new ForecastModel(spec, scaler, first, new float[h], new float[h]), series, firstCalibration, lastCalibration);
+        var early = TrainEnsemble(spec, scaler, FitHighway(spec, series, firstCalibration + w, highwayKind), series, split, seed,
+            _options.RefitAfterCalibration ? null : _options.Progress, _options.RefitAfterCalibration ? CalibrationSuffix : "");
+        var rolling = new RollingOrigins(spec, scaler, series, early, highwayKind, firstCalibration, lastCalibration);
+        float weight = _options.NetworkWeight ?? NetworkWeights.MinBy(rolling.MeanAbsoluteError);
+        float[][] residuals = rolling.Residuals(weight);
+        var lower = new float[h];
+        var upper = new float[h];
+        for (int k = 0; k < h; k++)
+            (lower[k], upper[k]) = _options.SymmetricBounds ? SymmetricConformalQuantile(residuals[k], spec.ConfidenceLevel) : ConformalQuantiles(residuals[k], spec.ConfidenceLevel);
 
-        // 3. Train again on every window (same seed), keeping the calibrated offsets.
-        SequenceModel network = _options.RefitAfterCalibration ? Train(spec, scaler, series, trainingWindows, seed, _options.Progress, "") : first;
-        var model = new ForecastModel(spec, scaler, network, lower, upper);
-        return new ParsedForecast(model, raw.AsSpan((n - w) * c).ToArray(), n);
+        // 3. Highway and networks on every window (same seeds), with the calibrated offsets and the weight; without the
+        // refit, the early networks and the highway on the same steps as they. Networks left out (weight 0) are not
+        // trained again.
+        var highway = FitHighway(spec, series, _options.RefitAfterCalibration ? n : firstCalibration + w, highwayKind);
+        var networks = _options.RefitAfterCalibration && weight > 0f ? TrainEnsemble(spec, scaler, highway, series, trainingWindows, seed, _options.Progress, "") : early;
+        return new ParsedForecast(new ForecastModel(spec, scaler, networks, lower, upper, highway, weight), raw.AsSpan((n - w) * c).ToArray(), n);
     }
 
-    /// <summary>Suffix of the checkpoint of the network trained only to calibrate the bounds.</summary>
+    /// <summary>The network weights tried when <see cref="RecurrentForecasterOptions.NetworkWeight"/> is null.</summary>
+    private static readonly float[] NetworkWeights = [0f, 0.25f, 0.5f, 0.75f, 1f];
+
+    /// <summary>Ridge on the highway's lag weights, relative to their mean square: a tie-breaker for short series.</summary>
+    internal const double HighwayRidge = 1e-3;
+
+    /// <summary>The highway of kind <paramref name="kind"/> fitted on the targets of the first <paramref name="steps"/> steps of <paramref name="series"/> [N, C] (internal units), or null.</summary>
+    internal static LinearAutoregression? FitHighway(ForecastSpec spec, float[] series, int steps, AutoregressiveHighway kind)
+    {
+        if (kind == AutoregressiveHighway.None) return null;
+        var targets = new float[steps];
+        for (int t = 0; t < steps; t++) targets[t] = series[t * spec.Channels];
+        int outputs = kind == AutoregressiveHighway.Direct && spec.Strategy == ForecastStrategy.Direct ? spec.Horizon : 1;
+        return LinearAutoregression.Fit(targets, spec.WindowSize, outputs, HighwayRidge);
+    }
+
+    /// <summary>
+    /// The log transform and highway kind, each fixed by the options or chosen: every candidate autoregression (on y, and
+    /// on ln y when every value is positive; one-step and direct) forecasts calibration origins
+    /// <paramref name="first"/>..<paramref name="last"/> refitted along them (<see cref="RollingOrigins"/>); the smallest
+    /// mean absolute error in the series' units wins. Without a highway the log choice uses the one-step autoregression.
+    /// </summary>
+    private (bool Log, AutoregressiveHighway Highway) ChooseLinear(float[] raw, ForecastSpec spec, int first, int last)
+    {
+        bool positive = true;
+        for (int t = 0; t < raw.Length; t += spec.Channels) positive &= raw[t] > 0f;
+        bool[] logs = _options.LogTransform is { } fixedLog ? [fixedLog] : positive ? [false, true] : [false];
+        AutoregressiveHighway[] kinds = _options.Highway == AutoregressiveHighway.Automatic
+            ? [AutoregressiveHighway.Recursive, AutoregressiveHighway.Direct]
+            : [_options.Highway];
+        if (logs.Length == 1 && kinds.Length == 1) return (logs[0], kinds[0]);
+        return logs.SelectMany(log => kinds.Select(kind => (Log: log, Highway: kind))).MinBy(candidate =>
+        {
+            ForecastSpec s = spec with { LogTarget = candidate.Log };
+            float[] series = s.ToInternal(raw);
+            var kind = candidate.Highway == AutoregressiveHighway.None ? AutoregressiveHighway.Recursive : candidate.Highway;
+            return new RollingOrigins(s, SeriesScaler.Fit(series, spec.Channels), series, [], kind, first, last).MeanAbsoluteError(0f);
+        });
+    }
+
+    /// <summary>Suffix of the checkpoints of the networks trained only to calibrate the bounds.</summary>
     private const string CalibrationSuffix = ".calibration";
 
-    /// <summary>Trains a network on the first <paramref name="windows"/> windows; checkpoints (when asked) go to the checkpoint path + <paramref name="checkpointSuffix"/>.</summary>
-    private SequenceModel Train(ForecastSpec spec, SeriesScaler scaler, float[] raw, int windows, int seed, Action<TrainingProgress>? progress,
-        string checkpointSuffix)
+    /// <summary>
+    /// <see cref="RecurrentForecasterOptions.EnsembleSize"/> networks (seeds <paramref name="seed"/> + m); checkpoints (when
+    /// asked) go to the checkpoint path + <paramref name="checkpointSuffix"/>, member m ≥ 1 with ".m" appended.
+    /// </summary>
+    private SequenceModel[] TrainEnsemble(ForecastSpec spec, SeriesScaler scaler, LinearAutoregression? highway, float[] series, int windows, int seed,
+        Action<TrainingProgress>? progress, string checkpointSuffix) =>
+        [.. Enumerable.Range(0, _options.EnsembleSize).Select(m =>
+            Train(spec, scaler, highway, series, windows, seed + m, progress, m == 0 ? checkpointSuffix : $"{checkpointSuffix}.{m}"))];
+
+    private SequenceModel Train(ForecastSpec spec, SeriesScaler scaler, LinearAutoregression? highway, float[] raw, int windows, int seed,
+        Action<TrainingProgress>? progress, string checkpointSuffix)
     {
         var network = new SequenceModel(ForecastModel.NetworkOptions(spec, _options.Cell, _options.HiddenSize, _options.NumberOfLayers, seed));
         string? resume = _options.ResumeFrom + checkpointSuffix;
-        LastTrainingResult = SequenceTrainer.Fit(network, ForecastModel.Windows(spec, scaler, raw, 0, windows), new TrainerOptions
+        LastTrainingResult = SequenceTrainer.Fit(network, ForecastModel.Windows(spec, scaler, highway, raw, 0, windows), new TrainerOptions
         {
             Epochs = _options.Epochs, BatchSize = _options.BatchSize, LearningRate = _options.LearningRate,
             Loss = LossKind.Mse, GradientClipNorm = 5f, Seed = seed, Progress = progress,
@@ -103,29 +163,6 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
             ResumeFrom = _options.ResumeFrom is not null && File.Exists(resume) ? resume : null,
         });
         return network;
-    }
-
-    /// <summary>Residual quantiles per horizon step (internal units) from origins <paramref name="first"/>..<paramref name="last"/> (window starts).</summary>
-    private static (float[] Lower, float[] Upper) Calibrate(ForecastModel model, float[] series, int first, int last)
-    {
-        ForecastSpec spec = model.Spec;
-        int c = spec.Channels, w = spec.WindowSize, h = spec.Horizon, count = last - first + 1;
-        var residuals = new float[h][];
-        for (int k = 0; k < h; k++) residuals[k] = new float[count];
-        var forecaster = model.CreateForecaster();
-        var forecast = new float[h];
-        var window = new float[w * c];
-        for (int s = first; s <= last; s++)
-        {
-            series.AsSpan(s * c, w * c).CopyTo(window);
-            forecaster.ForecastInternal(window, forecast);
-            for (int k = 0; k < h; k++) residuals[k][s - first] = series[(s + w + k) * c] - forecast[k];
-        }
-        var lower = new float[h];
-        var upper = new float[h];
-        for (int k = 0; k < h; k++)
-            (lower[k], upper[k]) = ConformalQuantiles(residuals[k], spec.ConfidenceLevel);
-        return (lower, upper);
     }
 
     /// <summary>
@@ -141,6 +178,20 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         int lo = Math.Clamp((int)Math.Floor(((n + 1) * (1 - c) / 2) + 1e-9), 1, n);
         int hi = Math.Clamp((int)Math.Ceiling(((n + 1) * (1 + c) / 2) - 1e-9), 1, n);
         return (sorted[lo - 1], sorted[hi - 1]);
+    }
+
+    /// <summary>
+    /// ∓ the c quantile of |<paramref name="residuals"/>| as the order statistic of rank ⌈(n+1)c⌉ (1-based, clamped to
+    /// 1..n): split conformal prediction's symmetric interval (Lei et al., 2018).
+    /// </summary>
+    internal static (float Lower, float Upper) SymmetricConformalQuantile(float[] residuals, float level)
+    {
+        float[] sorted = [.. residuals.Select(MathF.Abs)];
+        Array.Sort(sorted);
+        int n = sorted.Length;
+        double c = Math.Round(level, 6); // 0.9f is 0.899999976: round so that exact ranks stay exact
+        int rank = Math.Clamp((int)Math.Ceiling(((n + 1) * c) - 1e-9), 1, n);
+        return (-sorted[rank - 1], sorted[rank - 1]);
     }
 
     /// <summary>The target and covariate columns of every row, [N, C].</summary>
@@ -185,6 +236,9 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         Check(o.Epochs > 0, o.Epochs, "Epochs must be positive");
         Check(o.BatchSize > 0, o.BatchSize, "BatchSize must be positive");
         Check(o.LearningRate > 0f, o.LearningRate, "LearningRate must be positive");
+        Check(Enum.IsDefined(o.Highway), o.Highway, "Highway is not defined");
+        Check(o.NetworkWeight is null or (>= 0f and <= 1f), o.NetworkWeight!, "NetworkWeight must be null (chosen) or in [0, 1]");
+        Check(o.EnsembleSize is > 0 and <= 64, o.EnsembleSize, "EnsembleSize must be in 1..64");
         Check(Enum.IsDefined(o.Strategy), o.Strategy, "Strategy is not defined");
         Check(Enum.IsDefined(o.Cell), o.Cell, "Cell is not defined");
         Check(o.MissingValues is MissingValuePolicy.Error or MissingValuePolicy.Interpolate, o.MissingValues, "MissingValues must be Error or Interpolate (a forecaster needs every step)");

@@ -27,7 +27,13 @@ public sealed class BacktestTest
         Assert.IsTrue(double.IsNaN(result.SeasonalNaive.MeanAbsoluteScaledError), "MASE is undefined: the seasonal naive fits the training part exactly");
         Assert.IsGreaterThan(0.1, result.Naive.MeanAbsoluteError);
         Assert.IsTrue(double.IsFinite(result.Model.SymmetricMeanAbsolutePercentageError));
+        // A sinusoid is a linear recurrence: the linear AR baseline, and the forecaster through its highway, are exact.
+        Assert.AreEqual(0, result.Autoregression.MeanAbsoluteError, 1e-3);
+        Assert.AreEqual(0, result.Model.MeanAbsoluteError, 1e-2);
+        Assert.IsGreaterThan(0.0, result.Naive.MeanAbsoluteErrorSpread, "the naive error differs from origin to origin");
+        Assert.AreEqual(result.Folds.Sum(f => f.Autoregression.MeanAbsoluteError * f.Points) / result.Points, result.Autoregression.MeanAbsoluteError, 1e-9);
         StringAssert.Contains(result.ToString(), "seasonal naive");
+        StringAssert.Contains(result.ToString(), "linear AR");
     }
 
     [TestMethod]

@@ -42,11 +42,24 @@ public sealed class ForecastProcessTest
     }
 
     [TestMethod]
-    public void CheckPoint_ForecastInFreshProcess_IdenticalNextForecast()
+    public void CheckPoint_ForecastInFreshProcess_IdenticalNextForecast() => AssertFreshProcessForecast(Small());
+
+    [TestMethod]
+    public void CheckPoint_DirectHighwayEnsembleAndWeight_ForecastInFreshProcess_IdenticalNextForecast()
+    {
+        // Every version-2 field in play: a direct highway, two networks and a network weight strictly inside (0, 1).
+        var options = Small();
+        options.Highway = AutoregressiveHighway.Direct;
+        options.EnsembleSize = 2;
+        options.NetworkWeight = 0.5f;
+        AssertFreshProcessForecast(options);
+    }
+
+    private static void AssertFreshProcessForecast(RecurrentForecasterOptions options)
     {
         var ml = new MLContext(seed: 1);
         float[] values = RecurrentForecastingTest.Seasonal(125, 0.1f, 22);
-        var model = ml.Forecasting.ForecastByRecurrent(Small()).Fit(RecurrentForecastingTest.View(ml, values[..100]));
+        var model = ml.Forecasting.ForecastByRecurrent(options).Fit(RecurrentForecastingTest.View(ml, values[..100]));
         var engine = model.CreateForecastEngine<Obs, ForecastOut>(ml);
         for (int t = 100; t < 115; t++) engine.Predict(new Obs { Value = values[t] });
         using var dir = LoadHost.TempDirectory();

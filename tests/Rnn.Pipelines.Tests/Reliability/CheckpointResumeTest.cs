@@ -68,10 +68,10 @@ public sealed class CheckpointResumeTest
         RecurrentForecasterOptions Options(Action<Rnn.Core.Training.TrainingProgress>? progress = null) => new()
         {
             InputColumnName = nameof(Obs.Value), WindowSize = 12, Horizon = 3, HiddenSize = 8, Epochs = 3, LearningRate = 0.01f, Seed = 5,
-            CheckpointPath = dir.File("forecast.ckpt"), CheckpointEveryBatches = 2, Progress = progress,
+            CheckpointPath = dir.File("forecast.ckpt"), CheckpointEveryBatches = 2, Progress = progress, NetworkWeight = 1f,
         };
         int total = 0;
-        var expected = ml.Forecasting.ForecastByRecurrent(Options(p => total += p.IsEpochEnd ? 0 : 1)).Fit(series).Model.Network;
+        var expected = ml.Forecasting.ForecastByRecurrent(Options(p => total += p.IsEpochEnd ? 0 : 1)).Fit(series).Model.Networks[0];
 
         int batches = 0;
         Assert.ThrowsExactly<InvalidOperationException>(() => ml.Forecasting.ForecastByRecurrent(Options(p =>
@@ -83,7 +83,7 @@ public sealed class CheckpointResumeTest
         int trained = 0;
         var options = Options(p => trained += p.IsEpochEnd ? 0 : 1);
         options.ResumeFrom = options.CheckpointPath;
-        var resumed = ml.Forecasting.ForecastByRecurrent(options).Fit(series).Model.Network;
+        var resumed = ml.Forecasting.ForecastByRecurrent(options).Fit(series).Model.Networks[0];
         Assert.AreEqual(total - 4, trained, "the final training resumed after its 4th batch");
         AssertSameWeights(Weights(expected.Parameters), Weights(resumed.Parameters), "forecaster");
     }
@@ -126,7 +126,7 @@ public sealed class CheckpointResumeTest
             ConfidenceLevel = 0.9f, ConfidenceLowerBoundColumn = "Lower", ConfidenceUpperBoundColumn = "Upper",
         }).Fit(RecurrentForecastingTest.View(ml, RecurrentForecastingTest.Seasonal(100, 0.1f, 21)));
         var engine = model.CreateForecastEngine<Obs, ForecastOut>(ml);
-        var network = model.Model.Network;
+        var network = model.Model.Networks[0];
         using var dir = LoadHost.TempDirectory();
         string zip = dir.File("engine.zip"), weights = dir.File("net.safetensors");
         engine.CheckPoint(ml, zip);

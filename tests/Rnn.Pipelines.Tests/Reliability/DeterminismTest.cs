@@ -84,8 +84,8 @@ public sealed class DeterminismTest
             return ml.Forecasting.ForecastByRecurrent(new RecurrentForecasterOptions
             {
                 InputColumnName = nameof(Obs.Value), WindowSize = 24, Horizon = 3, Cell = RecurrentCellType.Gru, HiddenSize = 64, NumberOfLayers = 2,
-                Epochs = 2, Seed = 5,
-            }).Fit(RecurrentForecastingTest.View(ml, RecurrentForecastingTest.Seasonal(150, 0.1f, 21))).Model.Network.Parameters;
+                Epochs = 2, Seed = 5, NetworkWeight = 1f,
+            }).Fit(RecurrentForecastingTest.View(ml, RecurrentForecastingTest.Seasonal(150, 0.1f, 21))).Model.Networks[0].Parameters;
         }, "forecaster");
     }
 }
