@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Rnn.Core;
+using Rnn.Core.Layers;
+using Rnn.Core.Models;
 using Rnn.Core.Serialization;
 
 namespace Rnn.MLNet.Persistence;
@@ -110,6 +112,16 @@ internal sealed class ModelPayload
     }
 
     /// <summary>
+    /// Reads every payload in <paramref name="texts"/> (all checks, any kind and version) and throws the first one's
+    /// <see cref="InvalidDataException"/>: where a model was looked for and not found, a damaged payload (whose kind may
+    /// be what the damage changed) is the error to report, not "no model".
+    /// </summary>
+    public static void ThrowIfAnyDamaged(IEnumerable<string> texts)
+    {
+        foreach (string text in texts) Read(text, expectedKind: null, maxVersion: int.MaxValue);
+    }
+
+    /// <summary>
     /// The kind of an RnnMl payload from its safetensors header alone (the 8-byte length and the JSON header, decoded from
     /// the first base64 characters): finding a payload among several does not decode every weight. Null when the text is
     /// not a readable RnnMl payload header; <see cref="Read"/> then says what is wrong.
@@ -125,6 +137,7 @@ internal sealed class ModelPayload
         if (chars > text.Length) return null;
         byte[] head = new byte[chars / 4 * 3];
         if (!Convert.TryFromBase64Chars(text[..(int)chars], head, out int decoded) || decoded < bytes) return null;
+        if (!System.Text.Unicode.Utf8.IsValid(head.AsSpan(8, (int)headerLength))) return null; // GetString would throw
         try
         {
             using var header = JsonDocument.Parse(head.AsMemory(8, (int)headerLength), new JsonDocumentOptions { MaxDepth = 16 });
@@ -139,6 +152,37 @@ internal sealed class ModelPayload
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The network <paramref name="options"/> declare, holding the payload's weights. The declared parameter count is
+    /// checked against the values the payload actually holds before the network is allocated, so settings cannot make
+    /// a small payload allocate a large network (a network no larger than the payload is built, and
+    /// <see cref="CopyInto"/> then names any tensor that does not fit it).
+    /// </summary>
+    public SequenceModel CreateNetwork(SequenceModelOptions options)
+    {
+        long declared = ParameterCount(options), held = Tensors.Values.Sum(t => (long)t.Length);
+        if (declared > held)
+            throw Invalid($"the {Kind} settings declare a network of {declared} weights, more than the {held} the payload holds");
+        var network = new SequenceModel(options);
+        CopyInto(network.Parameters);
+        return network;
+    }
+
+    /// <summary>
+    /// The number of weights of the <see cref="SequenceModel"/> <paramref name="options"/> declare, computed without
+    /// building it: embedding [V, E], per layer and direction weight_ih [G·H, I_l], weight_hh [G·H, H] and two biases [G·H]
+    /// (I_0 = E or the input size, I_l = D·H), head [O, D·H] and [O].
+    /// </summary>
+    internal static long ParameterCount(SequenceModelOptions options)
+    {
+        long h = options.HiddenSize, g = RecurrentLayer.GateCountOf(options.Cell) * h, d = options.Bidirectional ? 2 : 1;
+        long input = options.UsesTokens ? options.EmbeddingSize : options.InputSize;
+        long count = options.UsesTokens ? (long)options.VocabularySize * options.EmbeddingSize : 0;
+        for (int layer = 0; layer < options.NumLayers; layer++)
+            count += d * ((g * (layer == 0 ? input : d * h)) + (g * h) + (2 * g));
+        return count + (options.OutputSize * d * h) + options.OutputSize;
     }
 
     /// <summary>Copies the payload's tensors into <paramref name="parameters"/>, checking names, shapes and values.</summary>

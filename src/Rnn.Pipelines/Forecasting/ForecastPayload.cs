@@ -55,8 +55,7 @@ internal sealed record ForecastSettings(ForecastSpec Spec, SeriesScaler Scaler, 
         Check(scaler.CovariateMeans?.Length == spec.Covariates.Length && scaler.CovariateStds?.Length == spec.Covariates.Length, "the scaler does not match the covariates");
         Check(scaler.Std > 0 && scaler.DiffStd > 0 && scaler.CovariateStds!.All(v => v > 0), "a scale is not positive");
         Check(s.Observations >= spec.WindowSize, "the observation count is smaller than the window");
-        var network = new SequenceModel(ForecastModel.NetworkOptions(spec, network0.Cell, network0.HiddenSize, network0.NumLayers, network0.Seed));
-        payload.CopyInto(network.Parameters);
+        var network = payload.CreateNetwork(ForecastModel.NetworkOptions(spec, network0.Cell, network0.HiddenSize, network0.NumLayers, network0.Seed));
         return new ParsedForecast(new ForecastModel(spec, scaler, network, lowerOffsets, upperOffsets), state, s.Observations);
     }
 
