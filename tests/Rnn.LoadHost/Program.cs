@@ -2,11 +2,12 @@
 //   transform: loads ZIP with a plain ml.Model.Load (no registration call), applies it to the rows of INPUT (an ML.NET
 //              binary .idv file) and writes every output column to OUTPUT (.idv). Exit code 0 on success.
 //   forecast, generate: see ForecastMode.cs and GenerateMode.cs.
+//   train-streaming: see StreamingTrainMode.cs (ZIP is the token file, INPUT the settings, OUTPUT the peak working set).
 using Microsoft.ML;
 
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: Rnn.LoadHost transform|forecast|generate ZIP INPUT OUTPUT");
+    Console.Error.WriteLine("usage: Rnn.LoadHost transform|forecast|generate ZIP INPUT OUTPUT | train-streaming TOKENS SETTINGS OUTPUT");
     return 2;
 }
 string mode = args[0], zip = args[1], input = args[2], output = args[3];
@@ -24,6 +25,8 @@ switch (mode)
         return ForecastMode.Run(zip, input, output);
     case "generate":
         return GenerateMode.Run(zip, input, output);
+    case "train-streaming":
+        return StreamingTrainMode.Run(zip, input, output);
     default:
         Console.Error.WriteLine($"unknown mode '{mode}'");
         return 2;

@@ -314,6 +314,12 @@ public static class SafeTensors
 
         var result = new OrderedDictionary<string, Tensor>(entries.Count, StringComparer.Ordinal);
         for (int i = 0; i < entries.Count; i++) result.Add(entries[i].Name, tensors[i]);
+        // A key one or two characters away from the checksum's is its damaged form (a file without the checksum loads
+        // unchecked, so damage to its name must not pass as "no checksum").
+        string? nearMiss = metadata.Keys.FirstOrDefault(k => k.Length == ChecksumKey.Length && k != ChecksumKey
+            && k.Zip(ChecksumKey).Count(p => p.First != p.Second) <= 2);
+        if (nearMiss is not null)
+            throw Invalid(source, $"the metadata key '{nearMiss}' is a damaged {ChecksumKey}");
         if (metadata.TryGetValue(ChecksumKey, out string? expected))
         {
             if (!string.Equals(expected, Checksum(metadata, result), StringComparison.Ordinal))

@@ -96,6 +96,11 @@ internal sealed class ModelPayload
             tensors = SafeTensors.Load(stream, out metadata, "RnnMl model payload");
         if (!metadata.TryGetValue("format", out string? format) || format != Format)
             throw Invalid("the payload is a safetensors file but not one RnnMl wrote (no \"format\": \"rnnml\" metadata)");
+        // Exactly the keys RnnMl writes (SafeTensors has checked and removed its checksum): a damaged key name, which
+        // could otherwise hide the checksum and let other damage through, is an error.
+        string? unknown = metadata.Keys.FirstOrDefault(k => k is not ("format" or "kind" or "version" or "settings"));
+        if (unknown is not null)
+            throw Invalid($"the payload's metadata has an unexpected key '{unknown}' (damaged)");
         if (!metadata.TryGetValue("kind", out string? kind) || string.IsNullOrEmpty(kind))
             throw Invalid("the payload names no kind");
         if (expectedKind is not null && kind != expectedKind)

@@ -55,7 +55,7 @@ public sealed class SafeTensorsTest
     // Regression (fuzzing, issue 16): a flipped bit in a weight, or two same-shape tensors swapped, loaded silently as
     // another valid model. The writer's content checksum now makes both an InvalidDataException.
     [TestMethod]
-    [DataRow("flip"), DataRow("swap"), DataRow("metadata")]
+    [DataRow("flip"), DataRow("swap"), DataRow("metadata"), DataRow("checksum key")]
     public void Load_ContentChangedAfterSaving_ThrowsNamingTheChecksum(string change)
     {
         var stream = new MemoryStream();
@@ -67,10 +67,12 @@ public sealed class SafeTensorsTest
         {
             "flip" => Flip(bytes, bytes.Length - 1, 0x01),
             "swap" => Encoding.Latin1.GetBytes(text.Replace("\"a\"", "\"t\"", StringComparison.Ordinal).Replace("\"b\"", "\"a\"", StringComparison.Ordinal).Replace("\"t\"", "\"b\"", StringComparison.Ordinal)),
+            // Regression (fuzzing, full run): the checksum's key name damaged as well as a weight loaded unchecked.
+            "checksum key" => Flip(Encoding.Latin1.GetBytes(text.Replace("rnnml.sha256", "rnnml.sha2v6", StringComparison.Ordinal)), bytes.Length - 1, 0x01),
             _ => Encoding.Latin1.GetBytes(text.Replace("\"note\":\"x\"", "\"note\":\"y\"", StringComparison.Ordinal)),
         };
         var ex = Assert.ThrowsExactly<InvalidDataException>(() => SafeTensors.Load(new MemoryStream(bytes), "damaged"));
-        StringAssert.Contains(ex.Message, "rnnml.sha256");
+        StringAssert.Contains(ex.Message, "rnnml.sha2");
 
         static byte[] Flip(byte[] b, int at, byte mask)
         {

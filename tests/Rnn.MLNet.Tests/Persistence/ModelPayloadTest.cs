@@ -102,6 +102,18 @@ public sealed class ModelPayloadTest
         Assert.AreEqual(built, ModelPayload.ParameterCount(options));
     }
 
+    // Regression (fuzzing, issue 16, full run): three flipped bits, one in the checksum's key name and one in a weight,
+    // loaded a different model (a payload without the checksum loads unchecked). Unknown metadata keys are now damage.
+    [TestMethod]
+    public void FromPayload_ChecksumKeyNameDamaged_ThrowsNamingTheKey()
+    {
+        var (_, model, _) = Fitted();
+        string payload = RecurrentModel.FromTransformer(model).ToPayload();
+        string text = System.Text.Encoding.Latin1.GetString(Convert.FromBase64String(payload)).Replace("rnnml.sha256", "rnnml.sha2v6", StringComparison.Ordinal);
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(Convert.ToBase64String(System.Text.Encoding.Latin1.GetBytes(text))));
+        StringAssert.Contains(ex.Message, "'rnnml.sha2v6'");
+    }
+
     // Regression (fuzzing, issue 16): invalid UTF-8 in the header's kind made PeekKind throw InvalidOperationException.
     [TestMethod]
     public void PeekKind_HeaderNotUtf8_IsNull()
