@@ -83,6 +83,7 @@ public sealed class RecurrentModel
         }
         if (payload is not null) return FromPayload(payload);
         if (damaged is not null) return FromPayload(damaged); // throws the InvalidDataException naming the problem
+        ModelPayload.ThrowIfAnyDamaged(PayloadCarrier.FindPayloads(transformer)); // a kind changed by damage: report the damage
         throw new ArgumentException($"The transformer ({transformer.GetType().Name}) holds no recurrent predictor.", nameof(transformer));
     }
 
@@ -97,8 +98,7 @@ public sealed class RecurrentModel
         var payload = ModelPayload.Read(text, PredictorSettings.Kind, PredictorSettings.Version);
         var settings = payload.ReadSettings<PredictorSettings>();
         settings.Validate();
-        var network = new SequenceModel(settings.Network);
-        payload.CopyInto(network.Parameters);
+        var network = payload.CreateNetwork(settings.Network);
         return new RecurrentModel(settings.Task, settings.Features, network, settings.LabelNames);
     }
 

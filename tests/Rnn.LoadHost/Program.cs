@@ -3,11 +3,12 @@
 //              binary .idv file) and writes every output column to OUTPUT (.idv). Exit code 0 on success.
 //   forecast, generate: see ForecastMode.cs and GenerateMode.cs.
 //   checkpoint: trains with checkpoints to ZIP until killed (INPUT and OUTPUT unused); see CheckpointMode.cs.
+//   train-streaming: see StreamingTrainMode.cs (ZIP is the token file, INPUT the settings, OUTPUT the peak working set).
 using Microsoft.ML;
 
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: Rnn.LoadHost transform|forecast|generate|checkpoint ZIP INPUT OUTPUT");
+    Console.Error.WriteLine("usage: Rnn.LoadHost transform|forecast|generate|checkpoint ZIP INPUT OUTPUT | train-streaming TOKENS SETTINGS OUTPUT");
     return 2;
 }
 string mode = args[0], zip = args[1], input = args[2], output = args[3];
@@ -27,6 +28,8 @@ switch (mode)
         return GenerateMode.Run(zip, input, output);
     case "checkpoint":
         return CheckpointMode.Run(zip);
+    case "train-streaming":
+        return StreamingTrainMode.Run(zip, input, output);
     default:
         Console.Error.WriteLine($"unknown mode '{mode}'");
         return 2;

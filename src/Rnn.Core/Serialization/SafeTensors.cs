@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Rnn.Core.Internals;
 
@@ -21,7 +23,13 @@ namespace Rnn.Core.Serialization;
 /// data buffer                tensors row-major; [begin, end) are byte offsets from the start of this buffer
 /// </code>
 /// <para>Writing: F32 only; tensors in the order given (the Python library sorts names, both are valid), data in the same
-/// order, <c>__metadata__</c> first when present. Files are written to a temporary name and then moved into place.</para>
+/// order, <c>__metadata__</c> first. Files are written to a temporary name and then moved into place.</para>
+/// <para>Checksum: the writer adds <c>"rnnml.sha256"</c> to <c>__metadata__</c>, the lowercase hex SHA-256 of the content:
+/// every other metadata pair in ordinal key order (key, 0x00, value, 0x00, as UTF-8), then every tensor in ordinal name
+/// order (name, 0x00, the shape as "d0,d1,…", 0x00, its float32 little-endian values). A reader that finds it recomputes
+/// it and rejects a file whose content differs (a flipped bit, swapped tensors, an edited setting), and does not return
+/// it with the metadata; files without it (written by other tools, or before it existed) load unchecked. It detects
+/// damage, not tampering: anyone can recompute it.</para>
 /// <para>Reading: F32, plus F16, BF16 and F64 converted to float32. The reader trusts nothing: the header length is capped at
 /// <see cref="MaxHeaderBytes"/> and must fit the file; names must be unique; every shape must be non-negative integers whose
 /// byte size matches its data_offsets; the offsets must tile the data buffer exactly (no overlap, no gap, nothing after the
@@ -34,6 +42,7 @@ public static class SafeTensors
     public const long MaxHeaderBytes = 100_000_000;
 
     private const string MetadataKey = "__metadata__";
+    private const string ChecksumKey = "rnnml.sha256";
     private const int ChunkBytes = 1 << 20;
 
     // ---------------------------------------------------------------- writing
@@ -104,12 +113,11 @@ public static class SafeTensors
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
-            if (metadata is { Count: > 0 })
-            {
-                writer.WriteStartObject(MetadataKey);
-                foreach (var (key, value) in metadata) writer.WriteString(key, value);
-                writer.WriteEndObject();
-            }
+            writer.WriteStartObject(MetadataKey);
+            foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+                if (key != ChecksumKey) writer.WriteString(key, value);
+            writer.WriteString(ChecksumKey, Checksum(metadata, entries));
+            writer.WriteEndObject();
             long offset = 0;
             foreach (var (name, tensor) in entries)
             {
@@ -298,7 +306,55 @@ public static class SafeTensors
 
         var result = new OrderedDictionary<string, Tensor>(entries.Count, StringComparer.Ordinal);
         for (int i = 0; i < entries.Count; i++) result.Add(entries[i].Name, tensors[i]);
+        // A key one or two characters away from the checksum's is its damaged form (a file without the checksum loads
+        // unchecked, so damage to its name must not pass as "no checksum").
+        string? nearMiss = metadata.Keys.FirstOrDefault(k => k.Length == ChecksumKey.Length && k != ChecksumKey
+            && k.Zip(ChecksumKey).Count(p => p.First != p.Second) <= 2);
+        if (nearMiss is not null)
+            throw Invalid(source, $"the metadata key '{nearMiss}' is a damaged {ChecksumKey}");
+        if (metadata.TryGetValue(ChecksumKey, out string? expected))
+        {
+            if (!string.Equals(expected, Checksum(metadata, result), StringComparison.Ordinal))
+                throw Invalid(source, $"the content does not match its {ChecksumKey} checksum (the file is damaged or was edited)");
+            var rest = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
+            rest.Remove(ChecksumKey);
+            metadata = rest;
+        }
         return result;
+    }
+
+    // The content checksum (see the class remarks): SHA-256 of the metadata but the checksum, then the tensors, both by name.
+    private static string Checksum(IEnumerable<KeyValuePair<string, string>>? metadata, IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (key, value) in (metadata ?? []).Where(p => p.Key != ChecksumKey).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Text(key);
+            Text(value);
+        }
+        Span<byte> element = stackalloc byte[4];
+        foreach (var (name, tensor) in tensors.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Text(name);
+            Text(string.Join(',', tensor.Shape.ToArray()));
+            if (BitConverter.IsLittleEndian)
+            {
+                hash.AppendData(MemoryMarshal.AsBytes(tensor.Span));
+                continue;
+            }
+            foreach (float v in tensor.Span)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(element, v);
+                hash.AppendData(element);
+            }
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+
+        void Text(string text)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(text));
+            hash.AppendData([0]);
+        }
     }
 
     // Reads a non-F32 (or big-endian host) tensor chunk by chunk, converting each element to float32.
@@ -328,6 +384,9 @@ public static class SafeTensors
 
     private static List<Entry> ParseHeader(byte[] headerBytes, string source, out IReadOnlyDictionary<string, string> metadata)
     {
+        // JsonDocument checks UTF-8 only when a string is read (and then throws InvalidOperationException): check it first.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+            throw Invalid(source, "the header is not valid UTF-8");
         JsonDocument document;
         try
         {

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Rnn.Core;
+using Rnn.Core.Layers;
+using Rnn.Core.Models;
 using Rnn.Core.Serialization;
 
 namespace Rnn.MLNet.Persistence;
@@ -94,6 +96,11 @@ internal sealed class ModelPayload
             tensors = SafeTensors.Load(stream, out metadata, "RnnMl model payload");
         if (!metadata.TryGetValue("format", out string? format) || format != Format)
             throw Invalid("the payload is a safetensors file but not one RnnMl wrote (no \"format\": \"rnnml\" metadata)");
+        // Exactly the keys RnnMl writes (SafeTensors has checked and removed its checksum): a damaged key name, which
+        // could otherwise hide the checksum and let other damage through, is an error.
+        string? unknown = metadata.Keys.FirstOrDefault(k => k is not ("format" or "kind" or "version" or "settings"));
+        if (unknown is not null)
+            throw Invalid($"the payload's metadata has an unexpected key '{unknown}' (damaged)");
         if (!metadata.TryGetValue("kind", out string? kind) || string.IsNullOrEmpty(kind))
             throw Invalid("the payload names no kind");
         if (expectedKind is not null && kind != expectedKind)
@@ -107,6 +114,16 @@ internal sealed class ModelPayload
         if (!metadata.TryGetValue("settings", out string? settings))
             throw Invalid($"the {kind} payload has no settings");
         return new ModelPayload(kind, version, settings, tensors);
+    }
+
+    /// <summary>
+    /// Reads every payload in <paramref name="texts"/> (all checks, any kind and version) and throws the first one's
+    /// <see cref="InvalidDataException"/>: where a model was looked for and not found, a damaged payload (whose kind may
+    /// be what the damage changed) is the error to report, not "no model".
+    /// </summary>
+    public static void ThrowIfAnyDamaged(IEnumerable<string> texts)
+    {
+        foreach (string text in texts) Read(text, expectedKind: null, maxVersion: int.MaxValue);
     }
 
     /// <summary>
@@ -125,6 +142,7 @@ internal sealed class ModelPayload
         if (chars > text.Length) return null;
         byte[] head = new byte[chars / 4 * 3];
         if (!Convert.TryFromBase64Chars(text[..(int)chars], head, out int decoded) || decoded < bytes) return null;
+        if (!System.Text.Unicode.Utf8.IsValid(head.AsSpan(8, (int)headerLength))) return null; // GetString would throw
         try
         {
             using var header = JsonDocument.Parse(head.AsMemory(8, (int)headerLength), new JsonDocumentOptions { MaxDepth = 16 });
@@ -139,6 +157,46 @@ internal sealed class ModelPayload
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The network <paramref name="options"/> declare, holding the payload's weights. The declared parameter count is
+    /// checked against the values the payload actually holds before the network is allocated, so settings cannot make
+    /// a small payload allocate a large network (a network no larger than the payload is built, and
+    /// <see cref="CopyInto"/> then names any tensor that does not fit it).
+    /// </summary>
+    public SequenceModel CreateNetwork(SequenceModelOptions options)
+    {
+        CheckHolds([options]);
+        var network = new SequenceModel(options);
+        CopyInto(network.Parameters);
+        return network;
+    }
+
+    /// <summary>
+    /// Throws when the networks <paramref name="options"/> declare need more weights than the payload holds, before any of
+    /// them is built: settings cannot make a small payload allocate a large network.
+    /// </summary>
+    public void CheckHolds(IEnumerable<SequenceModelOptions> options)
+    {
+        long declared = options.Sum(ParameterCount), held = Tensors.Values.Sum(t => (long)t.Length);
+        if (declared > held)
+            throw Invalid($"the {Kind} settings declare networks of {declared} weights, more than the {held} the payload holds");
+    }
+
+    /// <summary>
+    /// The number of weights of the <see cref="SequenceModel"/> <paramref name="options"/> declare, computed without
+    /// building it: embedding [V, E], per layer and direction weight_ih [G·H, I_l], weight_hh [G·H, H] and two biases [G·H]
+    /// (I_0 = E or the input size, I_l = D·H), head [O, D·H] and [O].
+    /// </summary>
+    internal static long ParameterCount(SequenceModelOptions options)
+    {
+        long h = options.HiddenSize, g = RecurrentLayer.GateCountOf(options.Cell) * h, d = options.Bidirectional ? 2 : 1;
+        long input = options.UsesTokens ? options.EmbeddingSize : options.InputSize;
+        long count = options.UsesTokens ? (long)options.VocabularySize * options.EmbeddingSize : 0;
+        for (int layer = 0; layer < options.NumLayers; layer++)
+            count += d * ((g * (layer == 0 ? input : d * h)) + (g * h) + (2 * g));
+        return count + (options.OutputSize * d * h) + options.OutputSize;
     }
 
     /// <summary>Copies the payload's tensors into <paramref name="parameters"/>, checking names, shapes and values.</summary>

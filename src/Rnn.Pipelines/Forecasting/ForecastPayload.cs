@@ -83,9 +83,11 @@ internal sealed record ForecastSettings(ForecastSpec Spec, SeriesScaler Scaler, 
                 && a.Coefficients.All(float.IsFinite), "the highway does not match the window and horizon");
             highway = new LinearAutoregression(a.WindowSize, a.Outputs, a.Coefficients!);
         }
-        var networks = Enumerable.Range(0, s.EnsembleSize)
-            .Select(m => new SequenceModel(ForecastModel.NetworkOptions(spec, network0.Cell, network0.HiddenSize, network0.NumLayers, network0.Seed + m)))
+        var options = Enumerable.Range(0, s.EnsembleSize)
+            .Select(m => ForecastModel.NetworkOptions(spec, network0.Cell, network0.HiddenSize, network0.NumLayers, network0.Seed + m))
             .ToArray();
+        payload.CheckHolds(options);
+        var networks = options.Select(o => new SequenceModel(o)).ToArray();
         payload.CopyInto(Parameters(networks));
         return new ParsedForecast(new ForecastModel(spec, scaler, networks, lowerOffsets, upperOffsets, highway, s.NetworkWeight), state, s.Observations);
     }

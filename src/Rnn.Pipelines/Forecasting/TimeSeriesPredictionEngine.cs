@@ -145,6 +145,8 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
             if (PayloadCarrier.TryReadAt(parts, i, out string? payload) && RecurrentModel.PayloadKind(payload) == ForecastSettings.Kind)
                 return ([.. parts.Take(i)], ForecastSettings.Read(payload));
         }
+        // No forecaster: a damaged payload (whose kind the damage may have changed) is the error to report.
+        ModelPayload.ThrowIfAnyDamaged(parts.Select((_, i) => PayloadCarrier.TryReadAt(parts, i, out string? text) ? text : null).OfType<string>());
         throw new ArgumentException(
             $"CreateForecastEngine needs a forecaster (ml.Forecasting.ForecastByRecurrent, fitted or loaded with ml.Model.Load); got {string.Join(" -> ", parts.Select(s => s.GetType().Name))}.",
             nameof(model));

@@ -123,6 +123,7 @@ public sealed class CharRecurrentModel
         if (transformer is IEnumerable<ITransformer> chain && chain.Reverse().OfType<CharRecurrentTransformer>().FirstOrDefault() is { } own)
             return own.Model;
         string? payload = PayloadCarrier.FindPayloads(transformer).LastOrDefault(p => RecurrentModel.PayloadKind(p) == Kind);
+        if (payload is null) ModelPayload.ThrowIfAnyDamaged(PayloadCarrier.FindPayloads(transformer)); // damage, not "no model"
         return payload is null
             ? throw new ArgumentException($"The transformer ({transformer.GetType().Name}) holds no character-level model.", nameof(transformer))
             : FromPayload(payload);
@@ -180,8 +181,7 @@ public sealed class CharRecurrentModel
         {
             throw ModelPayload.Invalid($"the vocabulary is invalid ({e.Message})");
         }
-        var network = new SequenceModel(Options(n.Cell, vocabulary.Count, n.EmbeddingSize, n.HiddenSize, n.NumLayers, n.Dropout, n.Seed));
-        payload.CopyInto(network.Parameters);
+        var network = payload.CreateNetwork(Options(n.Cell, vocabulary.Count, n.EmbeddingSize, n.HiddenSize, n.NumLayers, n.Dropout, n.Seed));
         return new CharRecurrentModel(vocabulary, network, s.Generation, s.PromptColumnName, s.OutputColumnName);
     }
 

@@ -32,8 +32,14 @@ internal static class SavedWindowing
     /// <summary>The window's and the label's blocks, and the scalar label (H·F = 1), in the kernel's <see cref="BlockRow"/>.</summary>
     public const string WindowPrefix = BlockRow.APrefix, LabelPrefix = BlockRow.BPrefix, ScalarLabelColumn = BlockRow.ScalarColumn;
 
+    /// <summary>
+    /// Most values the saved form keeps of the series (Span · F, the ring the kernel allocates from the payload's
+    /// settings): 2²⁰ floats, 4 MB, so a payload of a few hundred bytes cannot make a loading app allocate more.
+    /// </summary>
+    public const int MaxRingValues = 1 << 20;
+
     /// <summary>The built-ins for <paramref name="options"/> over a series of <paramref name="features"/> values per step.</summary>
-    /// <exception cref="NotSupportedException">Group or time keys, or a window or label longer than a fixed vector holds.</exception>
+    /// <exception cref="NotSupportedException">Group or time keys, a window or label longer than a fixed vector holds, or a span of more than <see cref="MaxRingValues"/> values.</exception>
     public static IEstimator<ITransformer> Create(MLContext ml, SlidingWindowOptions options, int features)
     {
         if (options.GroupColumnName is not null || options.TimeColumnName is not null)
@@ -43,6 +49,9 @@ internal static class SavedWindowing
         int window = options.WindowSize * features, label = options.Horizon * features;
         if (window > FixedVector.MaxLength || label > FixedVector.MaxLength)
             throw new NotSupportedException($"SlidingWindowTransformer saves windows and labels of up to {FixedVector.MaxLength} values; this one has {window} and {label}.");
+        long ring = RingValues(options.WindowSize, options.Horizon, options.SamplingRate, features);
+        if (ring > MaxRingValues)
+            throw new NotSupportedException($"SlidingWindowTransformer saves spans of up to {MaxRingValues} values ((W−1+H)·R + 1 steps of F values); this one has {ring}.");
         var settings = new Settings(options.WindowSize, options.Horizon, options.Stride, options.SamplingRate, features);
         string payload = ModelPayload.Write(Kind, Version, settings, []);
         IEstimator<ITransformer> chain = PayloadCarrier.Create(ml, payload)
@@ -64,7 +73,7 @@ internal static class SavedWindowing
         ring.Step(in input.Values, output);
     }
 
-    private static Settings Read(ReadOnlySpan<char> text)
+    internal static Settings Read(ReadOnlySpan<char> text)
     {
         var payload = ModelPayload.Read(text, Kind, Version);
         var s = payload.ReadSettings<Settings>();
@@ -72,8 +81,14 @@ internal static class SavedWindowing
             || s.SamplingRate is < 1 or > 1_000_000 || s.Features is < 1 or > FixedVector.MaxLength
             || (long)s.WindowSize * s.Features > FixedVector.MaxLength || (long)s.Horizon * s.Features > FixedVector.MaxLength)
             throw ModelPayload.Invalid("the sliding-window settings are out of range");
+        long ring = RingValues(s.WindowSize, s.Horizon, s.SamplingRate, s.Features);
+        if (ring > MaxRingValues)
+            throw ModelPayload.Invalid($"the sliding-window span holds {ring} values, more than the {MaxRingValues} a saved window keeps");
         return s;
     }
+
+    // Span · F, the ring's length: ((W−1+H)·R + 1) · F, in long (the settings' bounds keep it far from overflowing).
+    private static long RingValues(int window, int horizon, int rate, int features) => ((((long)window - 1 + horizon) * rate) + 1) * features;
 
     /// <summary>What the payload holds (kind "sliding-window", version 1; settings only, no tensors).</summary>
     internal sealed record Settings(int WindowSize, int Horizon, int Stride, int SamplingRate, int Features)

@@ -39,14 +39,68 @@ public sealed class SafeTensorsTest
     {
         var stream = new MemoryStream();
         SafeTensors.Save(stream, [KeyValuePair.Create("a", Tensor.From([1f, -2f], 2))]);
-        string json = """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""";
+        byte[] data = [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0]; // 1f, -2f little-endian
+        // The checksum: SHA-256 of the other metadata (none), then each tensor's name, 0, shape "2", 0 and its bytes.
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([.. "a\0"u8, .. "2\0"u8, .. data]));
+        string json = "{\"__metadata__\":{\"rnnml.sha256\":\"" + sha + "\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
         json += new string(' ', (8 - json.Length % 8) % 8);
         var expected = new List<byte>();
         expected.AddRange(BitConverter.GetBytes((ulong)json.Length));
         expected.AddRange(Encoding.UTF8.GetBytes(json));
-        expected.AddRange([0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0]); // 1f, -2f little-endian
+        expected.AddRange(data);
         CollectionAssert.AreEqual(expected.ToArray(), stream.ToArray());
         Assert.AreEqual(0, (8 + json.Length) % 8);
+    }
+
+    // Regression (fuzzing, issue 16): a flipped bit in a weight, or two same-shape tensors swapped, loaded silently as
+    // another valid model. The writer's content checksum now makes both an InvalidDataException.
+    [TestMethod]
+    [DataRow("flip"), DataRow("swap"), DataRow("metadata"), DataRow("checksum key")]
+    public void Load_ContentChangedAfterSaving_ThrowsNamingTheChecksum(string change)
+    {
+        var stream = new MemoryStream();
+        SafeTensors.Save(stream, [KeyValuePair.Create("a", Tensor.From([1f, 2f], 2)), KeyValuePair.Create("b", Tensor.From([3f, 4f], 2))],
+            new Dictionary<string, string> { ["note"] = "x" });
+        byte[] bytes = stream.ToArray();
+        string text = Encoding.Latin1.GetString(bytes);
+        bytes = change switch
+        {
+            "flip" => Flip(bytes, bytes.Length - 1, 0x01),
+            "swap" => Encoding.Latin1.GetBytes(text.Replace("\"a\"", "\"t\"", StringComparison.Ordinal).Replace("\"b\"", "\"a\"", StringComparison.Ordinal).Replace("\"t\"", "\"b\"", StringComparison.Ordinal)),
+            // Regression (fuzzing, full run): the checksum's key name damaged as well as a weight loaded unchecked.
+            "checksum key" => Flip(Encoding.Latin1.GetBytes(text.Replace("rnnml.sha256", "rnnml.sha2v6", StringComparison.Ordinal)), bytes.Length - 1, 0x01),
+            _ => Encoding.Latin1.GetBytes(text.Replace("\"note\":\"x\"", "\"note\":\"y\"", StringComparison.Ordinal)),
+        };
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => SafeTensors.Load(new MemoryStream(bytes), "damaged"));
+        StringAssert.Contains(ex.Message, "rnnml.sha2");
+
+        static byte[] Flip(byte[] b, int at, byte mask)
+        {
+            b[at] ^= mask;
+            return b;
+        }
+    }
+
+    [TestMethod]
+    public void Load_SavedWithMetadata_ReturnsItWithoutTheChecksum()
+    {
+        var stream = new MemoryStream();
+        SafeTensors.Save(stream, [KeyValuePair.Create("a", Tensor.From([1f], 1))], new Dictionary<string, string> { ["note"] = "x" });
+        stream.Position = 0;
+        SafeTensors.Load(stream, out var metadata);
+        CollectionAssert.AreEquivalent(new[] { "note" }, metadata.Keys.ToArray());
+    }
+
+    // Regression (fuzzing, issue 16): invalid UTF-8 in the header escaped as InvalidOperationException (DecoderFallbackException inside).
+    [TestMethod]
+    public void Load_HeaderNotUtf8_ThrowsInvalidData()
+    {
+        byte[] json = [.. "{\"a\xFF\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}"u8];
+        json[3] = 0xFF; // replace the escaped byte with a lone 0xFF
+        var bytes = new List<byte>(BitConverter.GetBytes((ulong)json.Length));
+        bytes.AddRange(json);
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => SafeTensors.Load(new MemoryStream(bytes.ToArray()), "bad"));
+        StringAssert.Contains(ex.Message, "UTF-8");
     }
 
     [TestMethod]

@@ -70,6 +70,74 @@ public sealed class ModelPayloadTest
         StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(payload)).Message, "'fc.weight'");
     }
 
+    // Regression (fuzzing, issue 16): settings declaring a network far larger than the payload's weights (hidden 16384:
+    // 4 GB of weight_hh) made the reader allocate it before checking a single tensor.
+    [TestMethod]
+    public void FromPayload_SettingsDeclareAHugeNetwork_ThrowsBeforeAllocatingIt()
+    {
+        var (_, model, _) = Fitted();
+        var typed = RecurrentModel.FromTransformer(model);
+        var huge = typed.NetworkOptions with { HiddenSize = 16384 };
+        var settings = new Rnn.MLNet.Scoring.PredictorSettings(typed.Task, typed.Features, huge, null);
+        string payload = ModelPayload.Write(Rnn.MLNet.Scoring.PredictorSettings.Kind, 1, settings, typed.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(payload));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        StringAssert.Contains(ex.Message, "declare a network of");
+        Assert.IsLessThan(64L * payload.Length + (1 << 20), allocated, $"allocated {allocated} bytes for a {payload.Length}-character payload");
+    }
+
+    [TestMethod]
+    [DataRow(0, 3, Rnn.Core.Layers.CellType.Lstm, 1, false, 2)]
+    [DataRow(12, 5, Rnn.Core.Layers.CellType.Gru, 2, true, 3)]
+    [DataRow(7, 1, Rnn.Core.Layers.CellType.Rnn, 3, false, 1)]
+    public void ParameterCount_WithoutBuilding_EqualsTheBuiltNetworks(int vocabulary, int inputSize, Rnn.Core.Layers.CellType cell, int layers, bool bidirectional, int outputs)
+    {
+        var options = new Rnn.Core.Models.SequenceModelOptions
+        {
+            Cell = cell, VocabularySize = vocabulary, EmbeddingSize = 6, InputSize = inputSize, HiddenSize = 4,
+            NumLayers = layers, Bidirectional = bidirectional, OutputSize = outputs, PaddingIndex = vocabulary > 0 ? 0 : null,
+        };
+        long built = new Rnn.Core.Models.SequenceModel(options).Parameters.Sum(p => (long)p.Value.Value.Length);
+        Assert.AreEqual(built, ModelPayload.ParameterCount(options));
+    }
+
+    // Regression (fuzzing, issue 16, full run): three flipped bits, one in the checksum's key name and one in a weight,
+    // loaded a different model (a payload without the checksum loads unchecked). Unknown metadata keys are now damage.
+    [TestMethod]
+    public void FromPayload_ChecksumKeyNameDamaged_ThrowsNamingTheKey()
+    {
+        var (_, model, _) = Fitted();
+        string payload = RecurrentModel.FromTransformer(model).ToPayload();
+        string text = System.Text.Encoding.Latin1.GetString(Convert.FromBase64String(payload)).Replace("rnnml.sha256", "rnnml.sha2v6", StringComparison.Ordinal);
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(Convert.ToBase64String(System.Text.Encoding.Latin1.GetBytes(text))));
+        StringAssert.Contains(ex.Message, "'rnnml.sha2v6'");
+    }
+
+    // Regression (fuzzing, issue 16): invalid UTF-8 in the header's kind made PeekKind throw InvalidOperationException.
+    [TestMethod]
+    public void PeekKind_HeaderNotUtf8_IsNull()
+    {
+        byte[] json = [.. "{\"__metadata__\":{\"format\":\"rnnml\",\"kind\":\"k?\"}}"u8];
+        json[Array.IndexOf(json, (byte)'?')] = 0xFF;
+        string text = Convert.ToBase64String([.. BitConverter.GetBytes((ulong)json.Length), .. json]);
+        Assert.IsNull(ModelPayload.PeekKind(text));
+    }
+
+    // Regression (fuzzing, issue 16): a payload whose kind the damage changed was reported as "holds no recurrent
+    // predictor" (ArgumentException) rather than as damage.
+    [TestMethod]
+    public void FromTransformer_PayloadKindChangedByDamage_ThrowsInvalidDataNamingTheChecksum()
+    {
+        var (ml, model, data) = Fitted();
+        string payload = RecurrentModel.FromTransformer(model).ToPayload();
+        byte[] bytes = Convert.FromBase64String(payload);
+        string text = System.Text.Encoding.Latin1.GetString(bytes).Replace("recurrent-predictor", "recurrent-forecastr", StringComparison.Ordinal);
+        var damaged = Rnn.MLNet.Persistence.PayloadCarrier.Create(ml, Convert.ToBase64String(System.Text.Encoding.Latin1.GetBytes(text))).Fit(data);
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromTransformer(damaged));
+        StringAssert.Contains(ex.Message, "rnnml.sha256");
+    }
+
     [TestMethod]
     public void Load_ZipWithItsPayloadTableReplaced_FailsClearlyInsteadOfScoring()
     {

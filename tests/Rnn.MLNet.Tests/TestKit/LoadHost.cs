@@ -25,7 +25,10 @@ internal static class LoadHost
     }
 
     /// <summary>Runs a mode of the host; throws with its error output when it fails.</summary>
-    public static void Run(params string[] args)
+    public static void Run(params string[] args) => Run(TimeSpan.FromMinutes(2), args);
+
+    /// <summary>Runs a mode of the host with a time limit; throws with its error output when it fails.</summary>
+    public static void Run(TimeSpan limit, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(HostPath());
@@ -33,7 +36,7 @@ internal static class LoadHost
         using var process = Process.Start(start)!;
         string stdout = process.StandardOutput.ReadToEnd();
         string stderr = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(120_000)) process.Kill(entireProcessTree: true);
+        if (!process.WaitForExit(limit)) process.Kill(entireProcessTree: true);
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"Rnn.LoadHost {string.Join(' ', args)} exited with {process.ExitCode}:\n{stderr}\n{stdout}");
     }

@@ -328,4 +328,24 @@ public sealed class RecurrentForecastingTest
         Assert.AreEqual(10f, lower);
         Assert.AreEqual(90f, upper);
     }
+
+    // Regression (fuzzing, issue 16): a loaded forecaster whose payload was damaged made CreateForecastEngine say
+    // "needs a forecaster" (ArgumentException), hiding the damage.
+    [TestMethod]
+    public void CreateForecastEngine_LoadedWithADamagedPayload_ThrowsInvalidData()
+    {
+        var ml = new MLContext(seed: 1);
+        var series = View(ml, Seasonal(60, 0.1f, 1));
+        var options = Small(window: 8, horizon: 2);
+        options.Epochs = 1;
+        var model = ml.Forecasting.ForecastByRecurrent(options).Fit(series);
+        string payload = ForecastSettings.Write(model.Model, model.State, model.Observations);
+        string damaged = payload[..(payload.Length / 2 / 4 * 4)]; // cut in the weights: the header still names the kind
+        var chain = ForecastChain.Create(ml, model.Model.Spec, damaged).Fit(series);
+        Assert.ThrowsExactly<InvalidDataException>(() => chain.CreateForecastEngine<Obs, ForecastOut>(ml));
+        string renamed = Convert.ToBase64String(System.Text.Encoding.Latin1.GetBytes(System.Text.Encoding.Latin1
+            .GetString(Convert.FromBase64String(payload)).Replace("recurrent-forecaster", "recurrent-forecastxr", StringComparison.Ordinal)));
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => ForecastChain.Create(ml, model.Model.Spec, renamed).Fit(series).CreateForecastEngine<Obs, ForecastOut>(ml));
+        StringAssert.Contains(ex.Message, "rnnml.sha256");
+    }
 }

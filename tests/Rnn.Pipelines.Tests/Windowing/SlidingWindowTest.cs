@@ -348,4 +348,29 @@ public sealed class SlidingWindowTest
         Assert.HasCount(55, scores);
         Assert.IsTrue(scores.All(float.IsFinite));
     }
+
+    // Regression (fuzzing, issue 16): a payload of a few hundred bytes declaring sampling rate 10⁶ made the saved
+    // window's kernel allocate a ring of (W−1+H)·R + 1 steps (gigabytes, or an overflow) at the first row.
+    [TestMethod]
+    public void SavedWindowing_PayloadWithAHugeSpan_ThrowsBeforeAllocating()
+    {
+        string payload = Rnn.MLNet.Persistence.ModelPayload.Write(SavedWindowing.Kind, SavedWindowing.Version,
+            new SavedWindowing.Settings(WindowSize: 4, Horizon: 2, Stride: 1, SamplingRate: 1_000_000, Features: 3), []);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => SavedWindowing.Read(payload));
+        Assert.IsLessThan(1L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
+        StringAssert.Contains(ex.Message, "span");
+    }
+
+    [TestMethod]
+    public void SlidingWindow_SaveWithASpanOverTheSavedLimit_ThrowsNotSupported()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = ml.Transforms.Sequence.SlidingWindow(new SlidingWindowOptions
+        {
+            OutputColumnName = "F", InputColumnName = "Value", WindowSize = 3, SamplingRate = SavedWindowing.MaxRingValues / 2 + 1,
+        }).Fit(Series(ml, 5));
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.Save(model, Series(ml, 5).Schema, new MemoryStream()));
+        StringAssert.Contains(e.Message, "spans");
+    }
 }

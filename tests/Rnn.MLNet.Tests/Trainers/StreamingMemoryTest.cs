@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using Rnn.MLNet.Tests.TestKit;
+
+namespace Rnn.MLNet.Tests.Trainers;
+
+/// <summary>
+/// Training with <see cref="RecurrentTrainerOptions.CacheData"/> = false streams the data: ten times the rows keep the
+/// peak working set within 1.2× (docs/reliability.md, "Memory"). Each measurement is a fresh process
+/// (tests/Rnn.LoadHost train-streaming). CI runs half the lstm_cls rows on a small network; the full size, the lstm_cls workload's
+/// data (WORKLOADS.md: 30 steps × batch 64 = 1,920 sequences of 50 token ids, vocabulary 5000, Embedding 64, LSTM 128)
+/// and ten times it, is <c>RNNML_MEMORY_SCALE=full dotnet test tests/Rnn.MLNet.Tests --filter StreamingMemoryTest</c>.
+/// </summary>
+[TestClass]
+public sealed class StreamingMemoryTest
+{
+    private sealed record Scale(int Rows, int Length, int Vocabulary, int Embedding, int Hidden, int Batch);
+
+    private static readonly Scale Ci = new(Rows: 960, Length: 50, Vocabulary: 5000, Embedding: 16, Hidden: 16, Batch: 64);
+    private static readonly Scale LongSequences = new(Rows: 400, Length: 1000, Vocabulary: 2000, Embedding: 8, Hidden: 8, Batch: 32);
+    private static readonly Scale LstmCls = new(Rows: 1920, Length: 50, Vocabulary: 5000, Embedding: 64, Hidden: 128, Batch: 64);
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public void Fit_CacheDataFalseOnTenTimesTheRows_PeakWorkingSetWithinOnePointTwoTimes()
+    {
+        var scale = Environment.GetEnvironmentVariable("RNNML_MEMORY_SCALE") == "full" ? LstmCls : Ci;
+        using var directory = new TempDirectory();
+        long one = PeakWorkingSet(directory, scale, times: 1, cache: false);
+        long ten = PeakWorkingSet(directory, scale, times: 10, cache: false);
+        string figures = string.Create(CultureInfo.InvariantCulture,
+            $"{scale}: peak working set 1× {one / 1e6:F1} MB, 10× {ten / 1e6:F1} MB, ratio {(double)ten / one:F3}");
+        TestContext.WriteLine(figures);
+        Assert.IsLessThanOrEqualTo(1.2 * one, ten, figures);
+    }
+
+    // Open finding (issue 16 part 7): sequences of 1000 tokens grow the peak with the data — 1× 107.4 MB, 10× 136.4 MB
+    // (1.27), 20× 185.2 MB — and a 96 MB GC heap limit that 1× fits in runs out at 20×, so something holds data. Not yet fixed.
+    [TestMethod]
+    [Ignore("open finding: the streaming path's peak grows with the data on 1000-token sequences (docs/reliability.md, Memory)")]
+    public void Fit_CacheDataFalseOnTenTimesTheLongSequences_PeakWorkingSetWithinOnePointTwoTimes()
+    {
+        using var directory = new TempDirectory();
+        long one = PeakWorkingSet(directory, LongSequences, times: 1, cache: false);
+        long ten = PeakWorkingSet(directory, LongSequences, times: 10, cache: false);
+        Assert.IsLessThanOrEqualTo(1.2 * one, ten, $"1× {one / 1e6:F1} MB, 10× {ten / 1e6:F1} MB");
+    }
+
+    /// <summary>Writes <paramref name="times"/> × the scale's rows of random tokens and trains on them in a fresh process.</summary>
+    private static long PeakWorkingSet(TempDirectory directory, Scale scale, int times, bool cache)
+    {
+        string tokens = directory.File($"tokens-{times}x.tsv");
+        var rng = new Random(times);
+        using (var writer = new StreamWriter(tokens, append: false, Encoding.ASCII))
+        {
+            var line = new StringBuilder();
+            for (int row = 0; row < scale.Rows * times; row++)
+            {
+                line.Clear().Append(rng.Next(2)).Append('\t');
+                for (int t = 0; t < scale.Length; t++) line.Append(t == 0 ? "" : " ").Append(1 + rng.Next(scale.Vocabulary - 1));
+                writer.WriteLine(line);
+            }
+        }
+        string output = directory.File($"peak-{times}x.txt");
+        string settings = string.Create(CultureInfo.InvariantCulture,
+            $"vocab={scale.Vocabulary},length={scale.Length},embedding={scale.Embedding},hidden={scale.Hidden},batch={scale.Batch},epochs=1,cache={cache}");
+        LoadHost.Run(TimeSpan.FromMinutes(20), "train-streaming", tokens, settings, output);
+        File.Delete(tokens);
+        return long.Parse(File.ReadAllText(output), CultureInfo.InvariantCulture);
+    }
+}
