@@ -1,5 +1,6 @@
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace SentimentService;
 
@@ -16,9 +17,10 @@ public sealed class ServedModel
 {
     private readonly ObjectPool<PredictionEngine<Review, ReviewPrediction>> _engines;
 
-    private ServedModel(MLContext ml, ITransformer transformer, int version, string sha256, string file)
+    private ServedModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, int version, string sha256, string file)
     {
         Transformer = transformer;
+        InputSchema = inputSchema;
         Version = version;
         Sha256 = sha256;
         File = file;
@@ -29,6 +31,9 @@ public sealed class ServedModel
 
     /// <summary>The pipeline <c>ml.Model.Load</c> returned.</summary>
     public ITransformer Transformer { get; }
+
+    /// <summary>The input schema saved with the model.</summary>
+    public DataViewSchema InputSchema { get; }
 
     /// <summary>1 for the model the service started with, then one more per swap.</summary>
     public int Version { get; }
@@ -48,8 +53,8 @@ public sealed class ServedModel
         ArgumentNullException.ThrowIfNull(zip);
         var ml = new MLContext();
         using var stream = new MemoryStream(zip, writable: false);
-        ITransformer transformer = ml.Model.Load(stream, out _);
-        return new ServedModel(ml, transformer, version, Hash(zip), file);
+        ITransformer transformer = ml.Model.Load(stream, out DataViewSchema inputSchema);
+        return new ServedModel(ml, transformer, inputSchema, version, Hash(zip), file);
     }
 
     /// <summary>SHA-256 of <paramref name="bytes"/>, as <see cref="Sha256"/> gives it.</summary>
@@ -80,12 +85,24 @@ public sealed class ServedModel
     }
 
     /// <summary>
-    /// Scores a probe sentence and checks the answer, so that a zip that loads but cannot serve (ML.NET parses RnnMl's
-    /// payload at the first prediction; a pipeline without the classifier's columns) is refused before it is swapped in.
+    /// Checks that the model is a binary classifier of <see cref="Review.Text"/> and scores a probe sentence, so that a zip
+    /// that loads but cannot serve is refused before it is swapped in: ML.NET parses RnnMl's payload only at the first
+    /// prediction, and a PredictionEngine leaves an output property whose column the model lacks at its default.
     /// </summary>
-    /// <exception cref="InvalidDataException">The probe's probability is not a number in [0, 1].</exception>
+    /// <exception cref="InvalidDataException">A column is missing or has another type, or the probe's probability is not in [0, 1].</exception>
     public void Validate(string probe)
     {
+        DataViewSchema output = Transformer.GetOutputSchema(InputSchema);
+        foreach (var (name, type) in new (string, DataViewType)[]
+        {
+            (nameof(ReviewPrediction.PredictedLabel), BooleanDataViewType.Instance),
+            (nameof(ReviewPrediction.Probability), NumberDataViewType.Single),
+            (nameof(ReviewPrediction.Score), NumberDataViewType.Single),
+        })
+        {
+            if (output.GetColumnOrNull(name) is not { } column || !column.Type.Equals(type))
+                throw new InvalidDataException($"the model has no {type} column {name}: it is not a binary classifier");
+        }
         var answer = Predict([probe]).Predictions[0];
         if (!(answer.Probability >= 0f && answer.Probability <= 1f) || !float.IsFinite(answer.Score))
             throw new InvalidDataException($"the probe \"{probe}\" scored probability {answer.Probability}, score {answer.Score}");
