@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Rnn.MLNet.Tests.TestKit;
+using Rnn.Tests.Shared;
 using Rnn.MLNet.Tests.Trainers;
 using Review = Rnn.MLNet.Tests.Trainers.RecurrentTrainerTest.Review;
 using ReviewPrediction = Rnn.MLNet.Tests.Trainers.RecurrentTrainerTest.ReviewPrediction;
@@ -29,21 +30,18 @@ public sealed class ConcurrentScoringTest
 
         var ml = new MLContext();
         ITransformer loaded = model.Load();
-        using var start = new Barrier(8);
+        var engines = new PredictionEngine<Review, ReviewPrediction>[8];
         int mismatches = 0;
-        var threads = Enumerable.Range(0, 8).Select(thread => new Thread(() =>
+        Together.Run(8, prepare: thread => engines[thread] = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded), body: thread =>
         {
-            var engine = ml.Model.CreatePredictionEngine<Review, ReviewPrediction>(loaded);   // one engine per thread, as ML.NET says
-            start.SignalAndWait();
+            var engine = engines[thread];   // one engine per thread, as ML.NET says
             for (int i = 0; i < 10_000; i++)
             {
                 int k = (i * 7 + thread * 131) % rows.Length;
                 if (BitConverter.SingleToInt32Bits(engine.Predict(rows[k]).Probability) != BitConverter.SingleToInt32Bits(expected[k]))
                     Interlocked.Increment(ref mismatches);
             }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        });
         Assert.AreEqual(0, mismatches);
     }
 
@@ -92,14 +90,11 @@ public sealed class ConcurrentScoringTest
         {
             float[] expected = [.. Rows.Column<float>(scored, "Probability")];
             var results = new List<float>[8];
-            using var start = new Barrier(8);
-            Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, thread =>
+            Together.Run(8, thread =>
             {
-                start.SignalAndWait();
                 // Two passes each, so a thread's second cursor reuses what its first one left behind.
-                var values = Rows.Column<float>(scored, "Probability");
-                values = Rows.Column<float>(scored, "Probability");
-                results[thread] = values;
+                _ = Rows.Column<float>(scored, "Probability");
+                results[thread] = Rows.Column<float>(scored, "Probability");
             });
             foreach (var values in results) AssertBits(expected, values, name);
         }

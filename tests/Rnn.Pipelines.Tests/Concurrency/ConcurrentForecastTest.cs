@@ -2,6 +2,7 @@ using Rnn.MLNet;
 using Rnn.Pipelines.Forecasting;
 using Rnn.Pipelines.Tests.Forecasting;
 using Rnn.Pipelines.Tests.TestKit;
+using Rnn.Tests.Shared;
 
 namespace Rnn.Pipelines.Tests.Concurrency;
 
@@ -41,16 +42,11 @@ public sealed class ConcurrentForecastTest
         List<float[]> expected = Feed(Load().CreateForecastEngine<Obs, ForecastOut>(ml), future, rounds: 1);
 
         ITransformer loaded = Load();
+        var engines = new TimeSeriesPredictionEngine<Obs, ForecastOut>[8];
         var results = new List<float[]>[8];
-        using var start = new Barrier(8);
-        var threads = Enumerable.Range(0, 8).Select(thread => new Thread(() =>
-        {
-            var engine = loaded.CreateForecastEngine<Obs, ForecastOut>(ml);   // an engine's state belongs to one series and thread
-            start.SignalAndWait();
-            results[thread] = Feed(engine, future, rounds: 1);
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        // An engine's state belongs to one series and thread.
+        Together.Run(8, prepare: thread => engines[thread] = loaded.CreateForecastEngine<Obs, ForecastOut>(ml),
+            body: thread => results[thread] = Feed(engines[thread], future, rounds: 1));
         foreach (var forecasts in results) AssertBits(expected, forecasts, "engine");
     }
 
@@ -62,12 +58,7 @@ public sealed class ConcurrentForecastTest
         List<float[]> expected = Views.Vectors(scored, "Forecast");
 
         var results = new List<float[]>[8];
-        using var start = new Barrier(8);
-        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, thread =>
-        {
-            start.SignalAndWait();
-            results[thread] = Views.Vectors(scored, "Forecast");
-        });
+        Together.Run(8, thread => results[thread] = Views.Vectors(scored, "Forecast"));
         foreach (var forecasts in results) AssertBits(expected, forecasts, "cursor");
     }
 
