@@ -4,7 +4,7 @@ namespace Rnn.MLNet.Tests.Trainers;
 [TestClass]
 public sealed class RecurrentTrainerTest
 {
-    private static readonly string CorpusPath = Path.Combine(AppContext.BaseDirectory, "TestData", "reviews.tsv");
+    internal static readonly string CorpusPath = Path.Combine(AppContext.BaseDirectory, "TestData", "reviews.tsv");
 
     public sealed class Review
     {
