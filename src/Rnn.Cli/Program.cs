@@ -18,7 +18,12 @@ using Rnn.MLNet;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var verbose = new Option<bool>("--verbose") { Description = "Print stack traces of errors.", Recursive = true };
 var json = new Option<bool>("--json") { Description = "Print results as JSON (one object; predict: one object per line).", Recursive = true };
-var root = new RootCommand("rnnml: recurrent networks (RNN, LSTM, GRU) for ML.NET from the command line.") { verbose, json };
+var root = new RootCommand("rnnml: recurrent networks (RNN, LSTM, GRU) for ML.NET from the command line; the zips it writes are ML.NET model zips.\n" +
+    "Exit codes: 0 success, 1 failure while running, 2 bad usage or input (one line on stderr; --verbose adds the stack trace).\n" +
+    "Example: rnnml classify --dataset reviews.tsv --epochs 10 --output sentiment.zip --plot plots && echo \"great food\" | rnnml predict --model sentiment.zip")
+{
+    verbose, json,
+};
 
 // ---------------------------------------------------------------- classify
 var dataset = new Option<string>("--dataset", "-d") { Description = "A delimited text file (TSV or CSV).", Required = true };
