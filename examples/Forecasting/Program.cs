@@ -13,7 +13,7 @@
 //        --data ../shared/data/daily-min-temperatures.csv --column Temp --season 365
 using System.Globalization;
 using Microsoft.ML;
-using Rnn.Examples.Common;
+using Rnn.Cli.Reporting;
 using Rnn.MLNet;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -97,15 +97,9 @@ var next = resumed.Predict(Observation.At(history.Length, forecast.Forecast[0], 
 Console.WriteLine($"Fed the first forecast back as an observation: next step {next.Forecast[0]:F2} [{next.Lower[0]:F2}, {next.Upper[0]:F2}]");
 
 // 4. forecast.png and forecast.svg: the recent history, the forecast and its bounds.
-int shown = Math.Min(history.Length, Math.Max(4 * settings.Horizon, 3 * Math.Min(season, 60)));
-double[] pastX = Enumerable.Range(history.Length - shown + 1, shown).Select(t => (double)t).ToArray();
-double[] futureX = Enumerable.Range(history.Length, settings.Horizon + 1).Select(t => (double)t).ToArray();
-double lastValue = history[^1];
+int shown = Math.Max(4 * settings.Horizon, 3 * Math.Min(season, 60));
 Plots.Forecast(settings.OutputDirectory, "forecast", $"ForecastByRecurrent: {description}", "step", "value",
-    pastX, [.. history[^shown..].Select(v => (double)v)],
-    futureX, [.. forecast.Forecast.Select(v => (double)v).Prepend(lastValue)],
-    [.. forecast.Lower.Select(v => (double)v).Prepend(lastValue)],
-    [.. forecast.Upper.Select(v => (double)v).Prepend(lastValue)], "90% bounds");
+    history, shown, forecast.Forecast, forecast.Lower, forecast.Upper, "90% bounds");
 return 0;
 
 static List<Observation> GeneratedSeries(int months, int seed)

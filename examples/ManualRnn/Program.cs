@@ -4,6 +4,7 @@
 //   3. With --plot: the hidden state of the first sequence at every step, as a heatmap (hidden units x steps).
 // Usage: dotnet run -c Release --project examples/ManualRnn [-- --plot [--out DIR]]
 using System.Globalization;
+using Rnn.Cli.Reporting;
 using Rnn.Core;
 using Rnn.Core.Layers;
 using Rnn.Core.Numerics;

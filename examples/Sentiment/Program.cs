@@ -15,8 +15,8 @@
 //                      (defaults 3e-3, mean, 0.3, 0.3, 0.2, 0)
 using System.Diagnostics;
 using System.Globalization;
+using Rnn.Cli.Reporting;
 using Rnn.Core.Training;
-using Rnn.Examples.Common;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Rnn.MLNet;

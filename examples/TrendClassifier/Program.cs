@@ -4,6 +4,7 @@
 // With --plot: writes loss.png and loss.svg, the training loss per epoch.
 // Usage: dotnet run -c Release --project examples/TrendClassifier [-- --pooling last|mean|max] [--plot [--out DIR]]
 using System.Globalization;
+using Rnn.Cli.Reporting;
 using Rnn.Core;
 using Rnn.Core.Layers;
 using Rnn.Core.Losses;

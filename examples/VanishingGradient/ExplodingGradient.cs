@@ -1,3 +1,4 @@
+using Rnn.Cli.Reporting;
 using Rnn.Core.Layers;
 using Rnn.Core.Models;
 using Rnn.Core.Numerics;

@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using Rnn.Cli.Reporting;
 using Rnn.Core;
 using Rnn.Core.Losses;
 using Rnn.Core.Models;
 using Rnn.Core.Numerics;
 using Rnn.Core.Optimizers;
 using Rnn.Core.Training;
-using Rnn.Examples.Common;
 
 /// <summary>
 /// Trains on a stream of fresh sequences: every step draws a new batch, so no net can lower the loss by memorising

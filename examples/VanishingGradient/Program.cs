@@ -11,6 +11,7 @@
 // Usage: dotnet run -c Release --project examples/VanishingGradient [-- --seeds 3 --lengths 5,20,50,100
 //        --epochs 15 --steps 100 --hidden 32 --carry-bias 3 --out DIR] | [-- --clip 1 --out DIR]
 using System.Globalization;
+using Rnn.Cli.Reporting;
 using Rnn.Core;
 using Rnn.Core.Layers;
 using Rnn.Core.Losses;

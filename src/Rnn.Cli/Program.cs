@@ -4,6 +4,8 @@
 //   rnnml predict  --model model.zip        (one text per stdin line → one prediction per stdout line)
 //   rnnml forecast --dataset FILE --column N|NAME --horizon H [--window W] --output model.zip
 //   rnnml train-char --dataset FILE --minutes M --output char.zip;  rnnml generate --model char.zip --prompt TEXT --length N --temperature T
+// Training commands show a live bar on a terminal and one line per epoch when the output is redirected; --plot DIR
+// writes their curves (and the forecast) as PNG and SVG.
 // Exit codes: 0 success, 1 failure while running, 2 bad usage or input (one line on stderr, no stack trace unless --verbose).
 using System.CommandLine;
 using System.Globalization;
@@ -16,7 +18,12 @@ using Rnn.MLNet;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var verbose = new Option<bool>("--verbose") { Description = "Print stack traces of errors.", Recursive = true };
 var json = new Option<bool>("--json") { Description = "Print results as JSON (one object; predict: one object per line).", Recursive = true };
-var root = new RootCommand("rnnml: recurrent networks (RNN, LSTM, GRU) for ML.NET from the command line.") { verbose, json };
+var root = new RootCommand("rnnml: recurrent networks (RNN, LSTM, GRU) for ML.NET from the command line; the zips it writes are ML.NET model zips.\n" +
+    "Exit codes: 0 success, 1 failure while running, 2 bad usage or input (one line on stderr; --verbose adds the stack trace).\n" +
+    "Example: rnnml classify --dataset reviews.tsv --epochs 10 --output sentiment.zip --plot plots && echo \"great food\" | rnnml predict --model sentiment.zip")
+{
+    verbose, json,
+};
 
 // ---------------------------------------------------------------- classify
 var dataset = new Option<string>("--dataset", "-d") { Description = "A delimited text file (TSV or CSV).", Required = true };
@@ -31,15 +38,21 @@ var bidirectional = new Option<bool>("--bidirectional") { Description = "Read ea
 var testFraction = new Option<double>("--test-fraction") { Description = "Share of the rows held out for the reported metrics (0: none).", DefaultValueFactory = _ => 0.2 };
 var seed = new Option<int>("--seed") { Description = "Seed of the split, initialisation and shuffling.", DefaultValueFactory = _ => 1 };
 var output = new Option<string>("--output", "-o") { Description = "The model zip to write.", DefaultValueFactory = _ => "model.zip" };
+var validationFraction = new Option<float>("--validation-fraction") { Description = "Share of the training rows held out for the validation loss per epoch and early stopping (0: none).", DefaultValueFactory = _ => 0.1f };
+var plot = new Option<string?>("--plot") { Description = "Write plots to this directory, as PNG and SVG: loss.* (training and validation loss per epoch), gradient-norm.* (per batch); forecast: forecast.* (the series, the forecast and its bounds)." };
 var classify = new Command("classify", "Train a recurrent text classifier (binary for 0/1 or true/false labels, multiclass otherwise) and save it as an ML.NET model zip.\n" +
-    "Example: rnnml classify --dataset reviews.tsv --label-col 1 --text-col 0 --cell gru --epochs 10 --output sentiment.zip")
+    "Example: rnnml classify --dataset reviews.tsv --label-col 1 --text-col 0 --cell gru --epochs 10 --output sentiment.zip --plot plots")
 {
-    dataset, labelCol, textCol, hasHeader, separator, cell, hidden, epochs, bidirectional, testFraction, seed, output,
+    dataset, labelCol, textCol, hasHeader, separator, cell, hidden, epochs, bidirectional, testFraction, validationFraction, seed, output, plot,
 };
 classify.SetAction(r => Run(r.GetValue(verbose), () => Commands.Classify(
     TextTable.Open(r.GetValue(dataset)!, r.GetValue(textCol)!, r.GetValue(labelCol)!, r.GetValue(separator), r.GetValue(hasHeader)),
-    new RecurrentTrainerOptions { Cell = r.GetValue(cell), HiddenSize = Positive(r.GetValue(hidden), "--hidden"), Epochs = Positive(r.GetValue(epochs), "--epochs"), Bidirectional = r.GetValue(bidirectional) },
-    r.GetValue(testFraction), r.GetValue(seed), r.GetValue(output)!, r.GetValue(json))));
+    new RecurrentTrainerOptions
+    {
+        Cell = r.GetValue(cell), HiddenSize = Positive(r.GetValue(hidden), "--hidden"), Epochs = Positive(r.GetValue(epochs), "--epochs"), Bidirectional = r.GetValue(bidirectional),
+        ValidationFraction = Fraction(r.GetValue(validationFraction), "--validation-fraction"),
+    },
+    r.GetValue(testFraction), r.GetValue(seed), r.GetValue(output)!, r.GetValue(plot), r.GetValue(json))));
 root.Subcommands.Add(classify);
 
 // ---------------------------------------------------------------- evaluate
@@ -64,23 +77,23 @@ var window = new Option<int>("--window") { Description = "Past steps the network
 var confidence = new Option<float>("--confidence") { Description = "Coverage of the bounds.", DefaultValueFactory = _ => 0.9f };
 var forecastEpochs = new Option<int>("--epochs") { Description = "Passes over the windows.", DefaultValueFactory = _ => 60 };
 var forecast = new Command("forecast", "Fit a recurrent forecaster on a series, save it (with its state) as an ML.NET model zip and print the next values with bounds.\n" +
-    "Example: rnnml forecast --dataset airline.csv --has-header --column Passengers --horizon 12 --window 24 --output airline.zip")
+    "Example: rnnml forecast --dataset airline.csv --has-header --column Passengers --horizon 12 --window 24 --output airline.zip --plot plots")
 {
-    dataset, column, hasHeader, separator, horizon, window, confidence, forecastEpochs, seed, output,
+    dataset, column, hasHeader, separator, horizon, window, confidence, forecastEpochs, seed, output, plot,
 };
 forecast.SetAction(r => Run(r.GetValue(verbose), () => SequenceCommands.Forecast(r.GetValue(dataset)!, r.GetValue(column)!, r.GetValue(hasHeader), r.GetValue(separator),
-    r.GetValue(horizon), r.GetValue(window), r.GetValue(confidence), Positive(r.GetValue(forecastEpochs), "--epochs"), r.GetValue(seed), r.GetValue(output)!, r.GetValue(json))));
+    r.GetValue(horizon), r.GetValue(window), r.GetValue(confidence), Positive(r.GetValue(forecastEpochs), "--epochs"), r.GetValue(seed), r.GetValue(output)!, r.GetValue(plot), r.GetValue(json))));
 root.Subcommands.Add(forecast);
 
 // ---------------------------------------------------------------- train-char, generate
 var minutes = new Option<double>("--minutes") { Description = "Training time budget.", DefaultValueFactory = _ => 5 };
 var charHidden = new Option<int>("--hidden") { Description = "Hidden units of the LSTM.", DefaultValueFactory = _ => 256 };
 var trainChar = new Command("train-char", "Train a character-level LSTM language model on a text file for a time budget; save it as an ML.NET model zip.\n" +
-    "Example: rnnml train-char --dataset input.txt --minutes 10 --output char.zip")
+    "Example: rnnml train-char --dataset input.txt --minutes 10 --output char.zip --plot plots")
 {
-    dataset, minutes, charHidden, seed, output,
+    dataset, minutes, charHidden, seed, output, plot,
 };
-trainChar.SetAction(r => Run(r.GetValue(verbose), () => SequenceCommands.TrainChar(r.GetValue(dataset)!, r.GetValue(minutes), Positive(r.GetValue(charHidden), "--hidden"), r.GetValue(seed), r.GetValue(output)!, r.GetValue(json))));
+trainChar.SetAction(r => Run(r.GetValue(verbose), () => SequenceCommands.TrainChar(r.GetValue(dataset)!, r.GetValue(minutes), Positive(r.GetValue(charHidden), "--hidden"), r.GetValue(seed), r.GetValue(output)!, r.GetValue(plot), r.GetValue(json))));
 root.Subcommands.Add(trainChar);
 var prompt = new Option<string>("--prompt") { Description = "Text to continue.", DefaultValueFactory = _ => "" };
 var length = new Option<int>("--length") { Description = "Characters to generate.", DefaultValueFactory = _ => 200 };
@@ -122,12 +135,14 @@ static int Run(bool verbose, Func<int> action)
 
 static int Positive(int value, string option) => value > 0 ? value : throw new CliException($"{option} must be positive, got {value}");
 
+static float Fraction(float value, string option) => value is >= 0 and < 1 ? value : throw new CliException($"{option} must be in [0, 1), got {value}");
+
 /// <summary>The commands' work, apart from parsing.</summary>
 internal static class Commands
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
 
-    public static int Classify(TextTable table, RecurrentTrainerOptions options, double testFraction, int seed, string output, bool json)
+    public static int Classify(TextTable table, RecurrentTrainerOptions options, double testFraction, int seed, string output, string? plotDirectory, bool json)
     {
         if (testFraction is < 0 or >= 1) throw new CliException($"--test-fraction must be in [0, 1), got {testFraction}");
         var ml = new MLContext(seed);
@@ -137,28 +152,25 @@ internal static class Commands
         options.LabelColumnName = binary ? "Label" : "LabelKey";
         options.FeatureColumnName = "Tokens";
         options.Seed = seed;
-        bool live = !json && !Console.IsOutputRedirected;
-        options.Progress = p =>
+        var (fitted, monitor) = TrainingMonitor.Run("classify", quiet: json, monitor =>
         {
-            if (json) return;
-            if (p.IsEpochEnd)
-                Console.WriteLine($"epoch {p.Epoch}/{p.Epochs}  loss {p.TrainingLoss:F4}{(p.ValidationLoss is { } v ? $"  validation {v:F4}" : "")}  {p.Elapsed.TotalSeconds:F1}s");
-            else if (live)
-                Console.Write($"\repoch {p.Epoch}/{p.Epochs}  batch {p.Batch}/{p.Batches}  loss {p.TrainingLoss:F4}   \r");
-        };
-        IEstimator<ITransformer> text = ml.Transforms.Text.NormalizeText("NormText", "Text")
-            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
-            .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 50_000));
-        IEstimator<ITransformer> pipeline = binary
-            ? text.Append(ml.BinaryClassification.Trainers.Recurrent(options))
-            : text.Append(ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label")).Append(ml.MulticlassClassification.Trainers.Recurrent(options))
-                .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedText", "PredictedLabel"));
-        ITransformer fitted = pipeline.Fit(split.TrainSet);
+            options.Progress = monitor.Report;   // before the trainer takes its copy of the options
+            IEstimator<ITransformer> text = ml.Transforms.Text.NormalizeText("NormText", "Text")
+                .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
+                .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 50_000));
+            IEstimator<ITransformer> pipeline = binary
+                ? text.Append(ml.BinaryClassification.Trainers.Recurrent(options))
+                : text.Append(ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label")).Append(ml.MulticlassClassification.Trainers.Recurrent(options))
+                    .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedText", "PredictedLabel"));
+            return (pipeline.Fit(split.TrainSet), monitor);
+        });
         Dictionary<string, object> result = new() { ["task"] = binary ? "binary" : "multiclass", ["labels"] = table.Labels, ["output"] = Path.GetFullPath(output) };
         if (testFraction > 0) result["metrics"] = Metrics(ml, fitted, split.TestSet, binary);
         string temporary = output + ".tmp";
         ml.Model.Save(fitted, data.Schema, temporary);
         File.Move(temporary, output, overwrite: true);
+        if (plotDirectory is not null)
+            result["plots"] = PlotOutput.Write(() => monitor.Plot(plotDirectory, $"rnnml classify ({options.Cell.ToString().ToLowerInvariant()}, {(binary ? "binary" : "multiclass")})", "cross-entropy (nats)"));
         Print(result, json);
         return 0;
     }
@@ -241,6 +253,8 @@ internal static class Commands
         {
             if (value is Dictionary<string, double> metrics)
                 Console.WriteLine($"{key}: " + string.Join("  ", metrics.Select(m => $"{m.Key} {m.Value:F4}")));
+            else if (value is string[] paths && key == "plots")
+                foreach (string path in paths) Console.WriteLine($"wrote {path}");
             else if (value is string[] list)
                 Console.WriteLine($"{key}: {string.Join(", ", list)}");
             else

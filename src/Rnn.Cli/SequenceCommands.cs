@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Rnn.Cli.Reporting;
 using Rnn.MLNet;
 
 namespace Rnn.Cli;
@@ -9,8 +10,12 @@ namespace Rnn.Cli;
 /// <summary>The forecasting and character-model commands.</summary>
 internal static class SequenceCommands
 {
-    /// <summary>Fits ForecastByRecurrent on one numeric column (rows in time order), saves the model, prints the next values.</summary>
-    public static int Forecast(string path, string column, bool hasHeader, char? separator, int horizon, int window, float confidence, int epochs, int seed, string output, bool json)
+    /// <summary>
+    /// Fits ForecastByRecurrent on one numeric column (rows in time order), saves the model, prints the next values;
+    /// with a <paramref name="plotDirectory"/>, draws the recent series with the forecast and its bounds, and the loss.
+    /// </summary>
+    public static int Forecast(string path, string column, bool hasHeader, char? separator, int horizon, int window, float confidence, int epochs, int seed, string output,
+        string? plotDirectory, bool json)
     {
         if (!File.Exists(path)) throw new CliException($"dataset not found: {path}");
         if (horizon < 1) throw new CliException($"--horizon must be positive, got {horizon}");
@@ -29,32 +34,42 @@ internal static class SequenceCommands
         {
             Separators = [sep], HasHeader = hasHeader, AllowQuoting = true, Columns = [new TextLoader.Column("Value", DataKind.Single, index)],
         }).Load(path);
-        long rows = ml.Data.CreateEnumerable<Observation>(series, false).LongCount();
+        float[] values = [.. ml.Data.CreateEnumerable<Observation>(series, false).Select(o => o.Value)];
+        int rows = values.Length;
         if (rows < window + horizon + 1) throw new CliException($"{path} has {rows} values in column '{column}'; a window of {window} and a horizon of {horizon} need more than {window + horizon}");
-        var estimator = ml.Forecasting.ForecastByRecurrent(new RecurrentForecasterOptions
+        var (model, monitor) = TrainingMonitor.Run("forecast", quiet: json, monitor => (ml.Forecasting.ForecastByRecurrent(new RecurrentForecasterOptions
         {
             InputColumnName = "Value", OutputColumnName = "Forecast", WindowSize = window, Horizon = horizon, ConfidenceLevel = confidence,
-            ConfidenceLowerBoundColumn = "Lower", ConfidenceUpperBoundColumn = "Upper", Epochs = epochs, Seed = seed,
-        });
-        ITransformer model = estimator.Fit(series);
-        var engine = model.CreateForecastEngine<Observation, ForecastRow>(ml);
+            ConfidenceLowerBoundColumn = "Lower", ConfidenceUpperBoundColumn = "Upper", Epochs = epochs, Seed = seed, Progress = monitor.Report,
+        }).Fit(series), monitor));
+        using var engine = model.CreateForecastEngine<Observation, ForecastRow>(ml);
         engine.CheckPoint(ml, output);
         ForecastRow next = engine.Predict();
+        string[] plots = plotDirectory is null ? [] : PlotOutput.Write(() =>
+        [
+            .. Plots.Forecast(plotDirectory, "forecast", $"rnnml forecast: {Path.GetFileName(path)}, column {column}", "step", column,
+                values, shown: Math.Max(4 * horizon, 3 * window), next.Forecast, next.Lower, next.Upper, $"{confidence * 100:0.#}% bounds"),
+            .. monitor.Plot(plotDirectory, "rnnml forecast", "mean squared error (scaled units)"),
+        ]);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { output = Path.GetFullPath(output), forecast = next.Forecast, lower = next.Lower, upper = next.Upper }));
+            object result = plotDirectory is null
+                ? new { output = Path.GetFullPath(output), forecast = next.Forecast, lower = next.Lower, upper = next.Upper }
+                : new { output = Path.GetFullPath(output), forecast = next.Forecast, lower = next.Lower, upper = next.Upper, plots };
+            Console.WriteLine(JsonSerializer.Serialize(result));
         }
         else
         {
             Console.WriteLine($"output: {Path.GetFullPath(output)}");
             for (int h = 0; h < next.Forecast.Length; h++)
                 Console.WriteLine($"t+{h + 1}\t{next.Forecast[h]:G6}\t[{next.Lower[h]:G6}, {next.Upper[h]:G6}]");
+            foreach (string plot in plots) Console.WriteLine($"wrote {plot}");
         }
         return 0;
     }
 
-    /// <summary>Trains a character-level language model on a text file for a time budget and saves it.</summary>
-    public static int TrainChar(string path, double minutes, int hidden, int seed, string output, bool json)
+    /// <summary>Trains a character-level language model on a text file for a time budget and saves it; with a <paramref name="plotDirectory"/>, draws the loss.</summary>
+    public static int TrainChar(string path, double minutes, int hidden, int seed, string output, string? plotDirectory, bool json)
     {
         if (!File.Exists(path)) throw new CliException($"dataset not found: {path}");
         if (minutes <= 0) throw new CliException($"--minutes must be positive, got {minutes}");
@@ -62,24 +77,31 @@ internal static class SequenceCommands
         if (text.Length < 2) throw new CliException($"{path} holds {text.Length} characters; a language model needs more");
         var ml = new MLContext(seed);
         var corpus = ml.Data.LoadFromEnumerable([new Corpus { Text = text }]);
-        bool live = !json && !Console.IsOutputRedirected;
-        var trainer = ml.TextGeneration.Trainers.CharRecurrent("Text", new CharRecurrentTrainerOptions
+        const int MaxEpochs = 1000;   // the time budget ends the run
+        var budget = TimeSpan.FromMinutes(minutes);
+        var (model, monitor) = TrainingMonitor.Run("train-char", quiet: json, monitor => (ml.TextGeneration.Trainers.CharRecurrent("Text", new CharRecurrentTrainerOptions
         {
-            HiddenSize = hidden, Epochs = 1000, TimeBudget = TimeSpan.FromMinutes(minutes), Seed = seed,
-            Progress = p =>
-            {
-                if (json) return;
-                if (p.Sample is not null || p.Training.IsEpochEnd) Console.WriteLine($"epoch {p.Training.Epoch}  loss {p.Training.TrainingLoss:F4}{(p.Training.ValidationLoss is { } v ? $"  validation {v:F4}" : "")}  {p.Training.Elapsed.TotalSeconds:F0}s");
-                else if (live) Console.Write($"\repoch {p.Training.Epoch}  loss {p.Training.TrainingLoss:F4}   \r");
-            },
-        });
-        var model = trainer.Fit(corpus);
+            HiddenSize = hidden, Epochs = MaxEpochs, TimeBudget = budget, Seed = seed,
+            Progress = p => monitor.Report(new ProgressReport(p.Training.Epoch, MaxEpochs, p.Training.Chunk, p.Training.Chunks, p.Training.TrainingLoss,
+                p.Training.ValidationLoss, null, p.Training.GradientNorm, p.Training.Elapsed, p.Training.IsEpochEnd) { Budget = budget }),
+        }).Fit(corpus), monitor));
         string temporary = output + ".tmp";
         ml.Model.Save(model, corpus.Schema, temporary);
         File.Move(temporary, output, overwrite: true);
         var typed = CharRecurrentModel.FromTransformer(model);
-        if (json) Console.WriteLine(JsonSerializer.Serialize(new { output = Path.GetFullPath(output), vocabulary = typed.Vocabulary.Count }));
-        else Console.WriteLine($"output: {Path.GetFullPath(output)} ({typed.Vocabulary.Count} characters)");
+        string[] plots = plotDirectory is null ? [] : PlotOutput.Write(() => monitor.Plot(plotDirectory, $"rnnml train-char: {Path.GetFileName(path)}", "cross-entropy per character (nats)"));
+        if (json)
+        {
+            object result = plotDirectory is null
+                ? new { output = Path.GetFullPath(output), vocabulary = typed.Vocabulary.Count }
+                : new { output = Path.GetFullPath(output), vocabulary = typed.Vocabulary.Count, plots };
+            Console.WriteLine(JsonSerializer.Serialize(result));
+        }
+        else
+        {
+            Console.WriteLine($"output: {Path.GetFullPath(output)} ({typed.Vocabulary.Count} characters)");
+            foreach (string plot in plots) Console.WriteLine($"wrote {plot}");
+        }
         return 0;
     }
 

@@ -1,6 +1,7 @@
 // A user's app that gets RnnMl from NuGet: `train ZIP` fits a recurrent sentiment classifier after ML.NET's text
 // transforms and saves it; `load ZIP`, in another process, loads it with a plain ml.Model.Load. Both print the same
-// predictions, which eng/consumer-test.sh compares.
+// predictions, which eng/consumer-test.sh compares. Built as TorchConsumer/TorchConsumer.csproj (RNNML_TORCH: the Rnn.TorchSharp
+// package too), `train` fits on libtorch; this app, which has no TorchSharp, loads that zip and scores it.
 using System.Globalization;
 using Microsoft.ML;
 using Rnn.MLNet;
@@ -24,8 +25,17 @@ if (args[0] == "train")
     var pipeline = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text))
         .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
         .Append(ml.Transforms.Conversion.MapValueToKey("Tokens"))
-        .Append(ml.BinaryClassification.Trainers.Recurrent(labelColumnName: "Label", featureColumnName: "Tokens", hiddenSize: 16, epochs: 5));
+        .Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
+        {
+            LabelColumnName = "Label", FeatureColumnName = "Tokens", HiddenSize = 16, Epochs = 5,
+#if RNNML_TORCH
+            Backend = RecurrentBackend.TorchSharp,
+#endif
+        }));
     model = pipeline.Fit(data);
+#if RNNML_TORCH
+    if (!Loaded("TorchSharp")) throw new InvalidOperationException("Backend = TorchSharp trained without loading TorchSharp");
+#endif
     ml.Model.Save(model, data.Schema, args[1]);
 }
 else
@@ -38,7 +48,13 @@ foreach (string text in probes)
     Prediction p = engine.Predict(new Review { Text = text });
     Console.WriteLine($"{p.Score:R}\t{p.Probability:R}\t{p.PredictedLabel}\t{text}");
 }
+#if !RNNML_TORCH
+if (Loaded("TorchSharp") || File.Exists(Path.Combine(AppContext.BaseDirectory, "TorchSharp.dll")))
+    throw new InvalidOperationException("PackageConsumer loaded TorchSharp or has it in its output: Rnn.MLNet alone must not bring libtorch");
+#endif
 return 0;
+
+static bool Loaded(string assembly) => AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == assembly);
 
 /// <summary>A sentence and its label.</summary>
 public sealed class Review

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 
-namespace Rnn.Examples.Common;
+namespace Rnn.Cli.Reporting;
 
 /// <summary>One line of a <see cref="Plots.Lines"/> chart.</summary>
 /// <param name="Name">Legend text.</param>
@@ -20,11 +20,15 @@ public sealed record PlotSeries(string Name, double[] X, double[] Y, bool Dashed
 }
 
 /// <summary>
-/// The examples' plots, drawn with ScottPlot and saved twice, as <c>STEM.png</c> and <c>STEM.svg</c>: line charts
-/// (loss curves, gradient norms on a log axis), a forecast with its bound band, and a heatmap with a colour bar.
+/// The plots of the rnnml tool (<c>--plot DIR</c>) and of the examples (which compile this file too), drawn with
+/// ScottPlot and saved twice, as <c>STEM.png</c> and <c>STEM.svg</c>: line charts (loss curves, gradient norms on a log
+/// axis), a forecast with its bound band, and a heatmap with a colour bar.
 /// </summary>
 public static class Plots
 {
+    /// <summary>Print <c>wrote PATH</c> for every file written (default true; the tool's <c>--json</c> turns it off).</summary>
+    public static bool Announce { get; set; } = true;
+
     /// <summary>
     /// Lines (optionally with markers) and a legend at the right; with <paramref name="logY"/> the y axis is log10
     /// and values ≤ 0 or non-finite are left out of their line.
@@ -88,6 +92,25 @@ public static class Plots
         next.MarkerSize = 4;
         plot.ShowLegend(Edge.Right);
         return Save(plot, directory, stem, width, height);
+    }
+
+    /// <summary>
+    /// A series of <paramref name="history"/> values at steps 1…n, of which the last <paramref name="shown"/> are drawn,
+    /// and its next values at steps n+1…n+H with their bounds, drawn from the last observed value on.
+    /// </summary>
+    /// <returns>The paths written (PNG, SVG).</returns>
+    public static string[] Forecast(string directory, string stem, string title, string xLabel, string yLabel,
+        IReadOnlyList<float> history, int shown, float[] forecast, float[] lower, float[] upper, string boundsName)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentOutOfRangeException.ThrowIfZero(history.Count);
+        int n = history.Count;
+        shown = Math.Clamp(shown, 1, n);
+        double last = history[n - 1];
+        double[] Continued(float[] values) => [last, .. values.Select(v => (double)v)];
+        return Forecast(directory, stem, title, xLabel, yLabel,
+            [.. Enumerable.Range(n - shown + 1, shown).Select(t => (double)t)], [.. history.Skip(n - shown).Select(v => (double)v)],
+            [.. Enumerable.Range(n, forecast.Length + 1).Select(t => (double)t)], Continued(forecast), Continued(lower), Continued(upper), boundsName);
     }
 
     /// <summary>
@@ -158,8 +181,11 @@ public static class Plots
         plot.SavePng(png, width, height);
         foreach (var line in dashed ?? []) line.LinePattern = LinePattern.Solid;
         plot.SaveSvg(svg, width, height);
-        Console.WriteLine($"wrote {png}");
-        Console.WriteLine($"wrote {svg}");
+        if (Announce)
+        {
+            Console.WriteLine($"wrote {png}");
+            Console.WriteLine($"wrote {svg}");
+        }
         return [png, svg];
     }
 }

@@ -1,7 +1,7 @@
 using Rnn.Core.Training;
 using Spectre.Console;
 
-namespace Rnn.Examples.Common;
+namespace Rnn.Cli.Reporting;
 
 /// <summary>
 /// Shows a training run to a person: a live progress bar (epoch, batch, loss, validation metric, ETA) on an
@@ -71,8 +71,7 @@ public sealed class ConsoleProgress
         ArgumentNullException.ThrowIfNull(report);
         if (_task is not null)
         {
-            _task.MaxValue = report.Total;
-            _task.Value = report.Done;
+            _task.Value = report.Fraction;
             _task.Description = Markup.Escape($"{_label} {report.Describe()}");
             return;
         }
@@ -89,7 +88,7 @@ public sealed class ConsoleProgress
 
     private void PrintLine(ProgressReport report)
     {
-        string eta = report.Remaining is TimeSpan left && report.Epoch < report.Epochs ? $" eta {Clock(left)}" : "";
+        string eta = report.Remaining is TimeSpan left && report.IsUnfinished ? $" eta {Clock(left)}" : "";
         Console.WriteLine($"{_label} {report.Describe()} elapsed {Clock(report.Elapsed)}{eta}");
     }
 
