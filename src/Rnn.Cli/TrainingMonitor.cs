@@ -33,6 +33,13 @@ internal sealed class TrainingMonitor
     public void Report(ProgressReport report)
     {
         _display?.Report(report);
+        if (!report.IsEpochEnd && report.Epoch == 1 && report.Batch == 1 && _epochs.Count > 0)
+        {
+            // A new training run (the forecaster trains one network to calibrate its bounds, then refits): the curves
+            // show the last run.
+            _epochs.Clear();
+            _gradientNorms.Clear();
+        }
         if (report.IsEpochEnd) _epochs.Add(report);
         else if (report.GradientNorm is double norm) _gradientNorms.Add(norm);
     }

@@ -168,8 +168,9 @@ public sealed class RecurrentForecasterOptions
     public int? Seed { get; set; }
 
     /// <summary>
-    /// Called after every batch and epoch of the final training run (with <see cref="RefitAfterCalibration"/>, the run on
-    /// every window, which a network weight of 0 skips). Default null.
+    /// Called after every batch and epoch of every network trained, each run counting epochs from 1: the networks on the
+    /// windows before the calibration origins, then, with <see cref="RefitAfterCalibration"/> and a network weight above
+    /// 0, the refit on every window (ensemble members one after the other). Default null.
     /// </summary>
     public Action<TrainingProgress>? Progress { get; set; }
 

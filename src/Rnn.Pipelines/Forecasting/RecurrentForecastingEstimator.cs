@@ -80,7 +80,7 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         if (_options.ResumeFrom is { } resume && !File.Exists(resume) && !File.Exists(resume + CalibrationSuffix))
             throw new FileNotFoundException($"There is no checkpoint to resume from at '{resume}' (nor '{resume}{CalibrationSuffix}').", resume);
         var early = TrainEnsemble(spec, scaler, FitHighway(spec, series, firstCalibration + w, highwayKind), series, split, seed,
-            _options.RefitAfterCalibration ? null : _options.Progress, _options.RefitAfterCalibration ? CalibrationSuffix : "");
+            _options.Progress, _options.RefitAfterCalibration ? CalibrationSuffix : "");
         var rolling = new RollingOrigins(spec, scaler, series, early, highwayKind, firstCalibration, lastCalibration);
         float weight = _options.NetworkWeight ?? NetworkWeights.MinBy(rolling.MeanAbsoluteError);
         float[][] residuals = rolling.Residuals(weight);

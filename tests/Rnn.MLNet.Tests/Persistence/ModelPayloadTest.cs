@@ -83,7 +83,7 @@ public sealed class ModelPayloadTest
         long before = GC.GetAllocatedBytesForCurrentThread();
         var ex = Assert.ThrowsExactly<InvalidDataException>(() => RecurrentModel.FromPayload(payload));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        StringAssert.Contains(ex.Message, "declare a network of");
+        StringAssert.Contains(ex.Message, "declare networks of");
         Assert.IsLessThan(64L * payload.Length + (1 << 20), allocated, $"allocated {allocated} bytes for a {payload.Length}-character payload");
     }
 

@@ -70,21 +70,30 @@ public sealed class CheckpointResumeTest
             InputColumnName = nameof(Obs.Value), WindowSize = 12, Horizon = 3, HiddenSize = 8, Epochs = 3, LearningRate = 0.01f, Seed = 5,
             CheckpointPath = dir.File("forecast.ckpt"), CheckpointEveryBatches = 2, Progress = progress, NetworkWeight = 1f,
         };
-        int total = 0;
-        var expected = ml.Forecasting.ForecastByRecurrent(Options(p => total += p.IsEpochEnd ? 0 : 1)).Fit(series).Model.Networks[0];
+        // Progress reports every training run (the calibration network's, then the refit's), each from epoch 1 batch 1.
+        static void Count(List<int> runs, Rnn.Core.Training.TrainingProgress p)
+        {
+            if (p.IsEpochEnd) return;
+            if (runs.Count == 0 || (p.Epoch == 1 && p.Batch == 1)) runs.Add(0);
+            runs[^1]++;
+        }
+        var full = new List<int>();
+        var expected = ml.Forecasting.ForecastByRecurrent(Options(p => Count(full, p))).Fit(series).Model.Networks[0];
+        Assert.HasCount(2, full, "a calibration run and a refit");
 
-        int batches = 0;
+        var crashed = new List<int>();
         Assert.ThrowsExactly<InvalidOperationException>(() => ml.Forecasting.ForecastByRecurrent(Options(p =>
         {
-            if (!p.IsEpochEnd && ++batches == 5) throw new InvalidOperationException("crash");
+            Count(crashed, p);
+            if (crashed.Count == 2 && crashed[1] == 5) throw new InvalidOperationException("crash");
         })).Fit(series));
         Assert.IsTrue(File.Exists(dir.File("forecast.ckpt.calibration")) && File.Exists(dir.File("forecast.ckpt")), "both trainings checkpointed");
 
-        int trained = 0;
-        var options = Options(p => trained += p.IsEpochEnd ? 0 : 1);
+        var resumedRuns = new List<int>();
+        var options = Options(p => Count(resumedRuns, p));
         options.ResumeFrom = options.CheckpointPath;
         var resumed = ml.Forecasting.ForecastByRecurrent(options).Fit(series).Model.Networks[0];
-        Assert.AreEqual(total - 4, trained, "the final training resumed after its 4th batch");
+        Assert.AreEqual(full[1] - 4, resumedRuns.Sum(), "the calibration run was complete; the refit resumed after its 4th batch");
         AssertSameWeights(Weights(expected.Parameters), Weights(resumed.Parameters), "forecaster");
     }
 
