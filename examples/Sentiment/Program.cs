@@ -40,6 +40,8 @@ var baselines = new Dictionary<string, List<(double Accuracy, double Auc, double
 for (int run = 0; run < arguments.Splits; run++)
 {
     var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1 + run);
+    // --tune: never look at the test part; train on 80 % of the training part and score on the other 20 %.
+    if (arguments.Tune) split = ml.Data.TrainTestSplit(split.TrainSet, testFraction: 0.2, seed: 100 + run);
     var clock = Stopwatch.StartNew();
     var epochLosses = new List<double>();
     model = ConsoleProgress.Run($"split {run + 1}", progress => BuildPipeline(ml, arguments, seed: 1 + run, report =>
@@ -132,6 +134,7 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
         EmbeddingSize = a.Embedding, HiddenSize = a.Hidden, Epochs = a.Epochs,
         PretrainedEmbeddingsPath = a.EmbeddingsPath, FreezeEmbeddings = a.Freeze,
         LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout, TokenDropout = a.TokenDropout,
+        WideBuckets = a.WideBuckets, WideCharNGrams = a.CharNGrams,
         L2Regularization = a.WeightDecay, ValidationFraction = a.Validation, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
         Progress = progress,
     }));
@@ -165,12 +168,12 @@ public sealed class ReviewPrediction
 /// <summary>Command-line options of the example.</summary>
 internal sealed record SentimentArguments(string DataPath, string DataName, RecurrentCellType Cell, bool Bidirectional, int Epochs, int Hidden, int Embedding, string OutDir,
     int Splits, bool Short, bool Verbose, float LearningRate, RecurrentPooling Pooling, float Dropout, float EmbeddingDropout, float WeightDecay,
-    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation)
+    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation, int WideBuckets, int CharNGrams, bool Tune)
 {
-    public string Describe() => (Baseline ? "with ML.NET's FeaturizeText baselines; " : "") + (Short
+    public string Describe() => (Tune ? "TUNING on a validation part of each training split; " : "") + (Baseline ? "with ML.NET's FeaturizeText baselines; " : "") + (Short
         ? "short overload defaults: LSTM, hidden 64, 10 epochs"
         : $"{Cell}{(Bidirectional ? ", bidirectional" : "")}, embedding {Embedding}, hidden {Hidden}, {Epochs} epochs, {Pooling} pooling, " +
-          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}");
+          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}, wide buckets {WideBuckets}, char n-grams {CharNGrams}");
 
     public static SentimentArguments? Parse(string[] args)
     {
@@ -181,6 +184,8 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         string? embeddingsPath = null, explain = null;
         bool freeze = false, baseline = false;
         float validation = 0f;
+        int wideBuckets = 0, charNGrams = 0;
+        bool tune = false;
         float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0.3f, weightDecay = 0f, tokenDropout = 0.2f;
         var pooling = RecurrentPooling.Mean;
         for (int i = 0; i < args.Length; i++)
@@ -197,6 +202,9 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--embedding": embedding = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--splits": splits = int.Parse(Next(), CultureInfo.InvariantCulture); verbose = false; break;
                 case "--short": useShort = true; break;
+                case "--tune": tune = true; break;
+                case "--wide": wideBuckets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--char-ngrams": charNGrams = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--baseline": baseline = true; break;
                 case "--validation": validation = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--embeddings": embeddingsPath = Next(); break;
@@ -222,6 +230,6 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         Directory.CreateDirectory(outDir);
         string path = data ?? Path.Combine(AppContext.BaseDirectory, "Data", "reviews.tsv");
         return new SentimentArguments(path, data is null ? "the built-in corpus" : Path.GetFileName(data), cell, bidirectional, epochs, hidden, embedding, outDir, splits, useShort, verbose,
-            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout, baseline, validation);
+            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout, baseline, validation, wideBuckets, charNGrams, tune);
     }
 }

@@ -33,7 +33,7 @@ public enum RecurrentTask
 /// output: ML.NET's scoring columns for the task.</para>
 /// <para>Training reads every row into memory once, then trains on length-bucketed mini-batches.</para>
 /// </remarks>
-public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer>
+public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer>
 {
     private readonly RecurrentTrainerOptions _options;
     private readonly IHostEnvironment? _environment;
@@ -74,6 +74,7 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         var host = CatalogContext.Host(_environment, nameof(RecurrentTrainer));
         int seed = _options.Seed ?? host.Rand.Next();
         var modelOptions = ModelOptions(_options, features, outputs, seed);
+        if (modelOptions.WideBuckets > 0) modelOptions = modelOptions with { TokenTexts = TokenTexts(featureColumn) };
         if (_options.ClassWeights is { } weights && weights.Length != outputs && Task != RecurrentTask.Regression)
             throw new ArgumentException($"ClassWeights has {weights.Length} entries, the task has {outputs} classes.", nameof(input));
         if (!_options.CacheData && _options.ValidationFraction > 0f)
@@ -274,6 +275,8 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         EmbeddingDropout = features.IsKey ? o.EmbeddingDropout : 0f,
         TokenDropout = features.IsKey ? o.TokenDropout : 0f,
         Pooling = (PoolingKind)(o.Pooling ?? (features.IsKey ? RecurrentPooling.Mean : RecurrentPooling.Last)),
+        WideBuckets = features.IsKey ? o.WideBuckets : 0,
+        WideCharNGrams = features.IsKey ? o.WideCharNGrams : 0,
         OutputSize = outputs,
         Seed = seed,
     };
@@ -295,6 +298,8 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         Check(options.TokenDropout >= 0f && options.TokenDropout < 1f, options.TokenDropout, "TokenDropout must be in [0, 1)");
         Check(options.ValidationFraction >= 0f && options.ValidationFraction < 1f, options.ValidationFraction, "ValidationFraction must be in [0, 1)");
         Check(options.GradientClipNorm >= 0f, options.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
+        Check(options.WideBuckets is >= 0 and <= MaxWideBuckets, options.WideBuckets, $"WideBuckets must be 0 (off) or in 1..{MaxWideBuckets}");
+        Check(options.WideCharNGrams is 0 or (>= 3 and <= 8), options.WideCharNGrams, "WideCharNGrams must be 0 (none) or in 3..8");
         Check(options.EarlyStoppingPatience >= 0, options.EarlyStoppingPatience, "EarlyStoppingPatience must be 0 (off) or positive");
 
         static void Check(bool ok, object value, string message)

@@ -116,6 +116,21 @@ public sealed class RecurrentTrainerOptions
     /// </summary>
     public float TokenDropout { get; set; } = 0.2f;
 
+    /// <summary>
+    /// Hash buckets of the wide path (key features only): a linear bag of each sequence's words, adjacent-word bigrams and
+    /// (with <see cref="WideCharNGrams"/>) the character n-grams of its words, read from the key column's text key values,
+    /// trained with the network and added to its logits (wide and deep), so the model contains a linear bag-of-words
+    /// classifier. 0 turns it off. Default 0.
+    /// </summary>
+    public int WideBuckets { get; set; }
+
+    /// <summary>
+    /// Longest character n-gram of the wide path (n-grams of length 3..this of each vocabulary word, so rare spellings of a
+    /// word share weights with common ones), 0 for none; in 0 or 3..8. Needs text key values (MapValueToKey on text).
+    /// Default 0.
+    /// </summary>
+    public int WideCharNGrams { get; set; }
+
     /// <summary>Features per step F of a float feature vector (T × F values, step-major). Default 1.</summary>
     public int StepSize { get; set; } = 1;
 
