@@ -134,7 +134,7 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
         EmbeddingSize = a.Embedding, HiddenSize = a.Hidden, Epochs = a.Epochs,
         PretrainedEmbeddingsPath = a.EmbeddingsPath, FreezeEmbeddings = a.Freeze,
         LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout, TokenDropout = a.TokenDropout,
-        WideBuckets = a.WideBuckets, WideCharNGrams = a.CharNGrams,
+        WideBuckets = a.WideBuckets ?? new RecurrentTrainerOptions().WideBuckets, WideCharNGrams = a.CharNGrams ?? new RecurrentTrainerOptions().WideCharNGrams,
         L2Regularization = a.WeightDecay, ValidationFraction = a.Validation, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
         Progress = progress,
     }));
@@ -168,7 +168,7 @@ public sealed class ReviewPrediction
 /// <summary>Command-line options of the example.</summary>
 internal sealed record SentimentArguments(string DataPath, string DataName, RecurrentCellType Cell, bool Bidirectional, int Epochs, int Hidden, int Embedding, string OutDir,
     int Splits, bool Short, bool Verbose, float LearningRate, RecurrentPooling Pooling, float Dropout, float EmbeddingDropout, float WeightDecay,
-    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation, int WideBuckets, int CharNGrams, bool Tune)
+    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation, int? WideBuckets, int? CharNGrams, bool Tune)
 {
     public string Describe() => (Tune ? "TUNING on a validation part of each training split; " : "") + (Baseline ? "with ML.NET's FeaturizeText baselines; " : "") + (Short
         ? "short overload defaults: LSTM, hidden 64, 10 epochs"
@@ -184,7 +184,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         string? embeddingsPath = null, explain = null;
         bool freeze = false, baseline = false;
         float validation = 0f;
-        int wideBuckets = 0, charNGrams = 0;
+        int? wideBuckets = null, charNGrams = null;
         bool tune = false;
         float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0.3f, weightDecay = 0f, tokenDropout = 0.2f;
         var pooling = RecurrentPooling.Mean;

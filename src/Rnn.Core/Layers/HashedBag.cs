@@ -15,7 +15,8 @@ namespace Rnn.Core.Layers;
 /// silent and the model starts as the recurrent one).</para>
 /// <para>Two groups of features per sequence, each L2-normalised as ML.NET's <c>FeaturizeText</c> normalises its word and
 /// character parts: the word group (every valid token's word feature and every adjacent pair's bigram) weighs each
-/// feature 1/√(word features), the character group (every token's n-grams) 1/√(character features).</para>
+/// feature v/√(word features), the character group (every token's n-grams) v/√(character features). v (default 1) only
+/// sets the scale: Adam's steps do not depend on the gradient's scale, so v multiplies how fast the path's logits move.</para>
 /// <para>Forward: <c>y[b, :] += Σ_k s_k · W[id_k, :]</c> over the features k of sequence b.</para>
 /// <para>Backward: <c>dW[id_k, :] += s_k · dY[b, :]</c>.</para>
 /// </remarks>
@@ -25,22 +26,28 @@ public sealed class HashedBag : Module
     private float[] _scales = [];     // [K] its weight s_k
     private int[] _starts = [];       // [B + 1] first feature of each example
     private int _batch;
-    internal static float Gain = float.Parse(Environment.GetEnvironmentVariable("RNN_WIDE_GAIN") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Creates the path with zero weights.</summary>
     /// <param name="features">The feature table (vocabulary and buckets).</param>
     /// <param name="outputs">O, the logits it adds to.</param>
-    public HashedBag(HashedTokenFeatures features, int outputs)
+    /// <param name="featureScale">v, the value of a present feature before the per-group normalisation. Default 1.</param>
+    public HashedBag(HashedTokenFeatures features, int outputs, float featureScale = 1f)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
+        if (!(featureScale > 0f && float.IsFinite(featureScale)))
+            throw new ArgumentOutOfRangeException(nameof(featureScale), featureScale, "featureScale must be positive and finite.");
         Features = features;
         Outputs = outputs;
+        FeatureScale = featureScale;
         Weight = AddParameter("weight", features.Buckets, outputs); // W: [N, O]
     }
 
     /// <summary>The feature table.</summary>
     public HashedTokenFeatures Features { get; }
+
+    /// <summary>v, the value of a present feature before the per-group normalisation.</summary>
+    public float FeatureScale { get; }
 
     /// <summary>O.</summary>
     public int Outputs { get; }
@@ -63,21 +70,7 @@ public sealed class HashedBag : Module
         for (int i = 0; i < b; i++)
         {
             _starts[i] = k;
-            ReadOnlySpan<int> seq = tokens.Slice(i * steps, lengths[i]);
-            int words = k;
-            // Word group: unigrams and bigrams of known tokens.
-            for (int t = 0; t < seq.Length; t++)
-            {
-                if (seq[t] == 0) continue;
-                Add(ref k, Features.WordBucket(seq[t]));
-                if (t + 1 < seq.Length && seq[t + 1] != 0) Add(ref k, Features.BigramBucket(seq[t], seq[t + 1]));
-            }
-            int chars = k;
-            foreach (int token in seq)
-                if (token != 0)
-                    foreach (int id in Features.CharBuckets(token)) Add(ref k, id);
-            Scale(words, chars);
-            Scale(chars, k);
+            Collect(tokens.Slice(i * steps, lengths[i]), ref k);
             Span<float> y = logits.Slice(i * o, o); // [O]
             for (int f = _starts[i]; f < k; f++) TensorPrimitives.MultiplyAdd(w.Slice(_ids[f] * o, o), _scales[f], y, y);
         }
@@ -102,6 +95,25 @@ public sealed class HashedBag : Module
         }
     }
 
+    // The features of one sequence at _ids[k..], with their weights: the word group (unigrams and bigrams of known
+    // tokens), then the character group.
+    private void Collect(ReadOnlySpan<int> seq, ref int k)
+    {
+        int words = k;
+        for (int t = 0; t < seq.Length; t++)
+        {
+            if (seq[t] == 0) continue;
+            Add(ref k, Features.WordBucket(seq[t]));
+            if (t + 1 < seq.Length && seq[t + 1] != 0) Add(ref k, Features.BigramBucket(seq[t], seq[t + 1]));
+        }
+        int chars = k;
+        foreach (int token in seq)
+            if (token != 0)
+                foreach (int id in Features.CharBuckets(token)) Add(ref k, id);
+        Scale(words, chars);
+        Scale(chars, k);
+    }
+
     private void Add(ref int k, int id)
     {
         if (_ids.Length == k)
@@ -112,9 +124,9 @@ public sealed class HashedBag : Module
         _ids[k++] = id;
     }
 
-    // Weighs the features [from, to) of one group 1/√count.
+    // Weighs the features [from, to) of one group v/√count.
     private void Scale(int from, int to)
     {
-        if (to > from) _scales.AsSpan(from, to - from).Fill(Gain / MathF.Sqrt(to - from));
+        if (to > from) _scales.AsSpan(from, to - from).Fill(FeatureScale / MathF.Sqrt(to - from));
     }
 }

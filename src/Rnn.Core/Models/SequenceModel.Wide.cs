@@ -10,7 +10,7 @@ public sealed partial class SequenceModel
     public HashedBag? Wide { get; }
 
     private static HashedBag? CreateWide(SequenceModelOptions o) => o.WideBuckets > 0
-        ? new HashedBag(new HashedTokenFeatures(o.VocabularySize, o.WideBuckets, o.WideCharNGrams, o.TokenTexts), o.OutputSize)
+        ? new HashedBag(new HashedTokenFeatures(o.VocabularySize, o.WideBuckets, o.WideCharNGrams, o.TokenTexts), o.OutputSize, o.WideFeatureScale)
         : null;
 
     private static void ValidateWide(SequenceModelOptions o)
@@ -18,6 +18,8 @@ public sealed partial class SequenceModel
         if (o.WideBuckets < 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.WideBuckets), o.WideBuckets, "WideBuckets must be 0 (no wide path) or positive");
         if (o.WideCharNGrams != 0 && o.WideCharNGrams is < 3 or > 8)
             ThrowHelper.ThrowArgumentOutOfRange(nameof(o.WideCharNGrams), o.WideCharNGrams, "WideCharNGrams must be 0 (none) or in 3..8");
+        if (!(o.WideFeatureScale > 0f && float.IsFinite(o.WideFeatureScale)))
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(o.WideFeatureScale), o.WideFeatureScale, "WideFeatureScale must be positive and finite");
         if (o.TokenTexts is { } texts && texts.Count != o.VocabularySize)
             ThrowHelper.ThrowArgument(nameof(o.TokenTexts), $"TokenTexts has {texts.Count} entries, the vocabulary {o.VocabularySize}");
         if (o.WideBuckets == 0) return;

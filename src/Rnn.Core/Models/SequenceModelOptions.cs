@@ -74,6 +74,12 @@ public sealed record SequenceModelOptions
     public int WideCharNGrams { get; init; }
 
     /// <summary>
+    /// The value of a present wide-path feature before its group's L2 normalisation (see <see cref="Layers.HashedBag"/>); with
+    /// Adam it multiplies how fast the wide logits move. Default 1.
+    /// </summary>
+    public float WideFeatureScale { get; init; } = 1f;
+
+    /// <summary>
     /// The text of each token id [V] (entry 0, the missing key, is ignored), from which the wide path derives word and
     /// character features; null hashes the ids instead. Default null.
     /// </summary>

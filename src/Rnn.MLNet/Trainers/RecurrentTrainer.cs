@@ -74,7 +74,11 @@ public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTra
         var host = CatalogContext.Host(_environment, nameof(RecurrentTrainer));
         int seed = _options.Seed ?? host.Rand.Next();
         var modelOptions = ModelOptions(_options, features, outputs, seed);
-        if (modelOptions.WideBuckets > 0) modelOptions = modelOptions with { TokenTexts = TokenTexts(featureColumn) };
+        if (modelOptions.WideBuckets > 0)
+        {
+            CheckWideBackend(_options);
+            modelOptions = modelOptions with { TokenTexts = TokenTexts(featureColumn, features.KeyCount) };
+        }
         if (_options.ClassWeights is { } weights && weights.Length != outputs && Task != RecurrentTask.Regression)
             throw new ArgumentException($"ClassWeights has {weights.Length} entries, the task has {outputs} classes.", nameof(input));
         if (!_options.CacheData && _options.ValidationFraction > 0f)
@@ -107,6 +111,7 @@ public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTra
             ClassWeights = Task == RecurrentTask.Regression ? null : _options.ClassWeights,
             ValidationFraction = _options.ValidationFraction,
             EarlyStoppingPatience = _options.EarlyStoppingPatience,
+            AverageLastEpochs = Math.Min(_options.AverageLastEpochs ?? (features.IsKey ? _options.Epochs : 0), _options.Epochs / 2),
             Seed = seed,
             Progress = progress,
             CancellationToken = cancellation.Token,
@@ -277,6 +282,7 @@ public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTra
         Pooling = (PoolingKind)(o.Pooling ?? (features.IsKey ? RecurrentPooling.Mean : RecurrentPooling.Last)),
         WideBuckets = features.IsKey ? o.WideBuckets : 0,
         WideCharNGrams = features.IsKey ? o.WideCharNGrams : 0,
+        WideFeatureScale = o.WideFeatureScale,
         OutputSize = outputs,
         Seed = seed,
     };
@@ -300,6 +306,8 @@ public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTra
         Check(options.GradientClipNorm >= 0f, options.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
         Check(options.WideBuckets is >= 0 and <= MaxWideBuckets, options.WideBuckets, $"WideBuckets must be 0 (off) or in 1..{MaxWideBuckets}");
         Check(options.WideCharNGrams is 0 or (>= 3 and <= 8), options.WideCharNGrams, "WideCharNGrams must be 0 (none) or in 3..8");
+        Check(options.WideFeatureScale > 0f && float.IsFinite(options.WideFeatureScale), options.WideFeatureScale, "WideFeatureScale must be positive and finite");
+        Check(options.AverageLastEpochs is null or >= 0, options.AverageLastEpochs ?? 0, "AverageLastEpochs must be null (automatic), 0 (off) or positive");
         Check(options.EarlyStoppingPatience >= 0, options.EarlyStoppingPatience, "EarlyStoppingPatience must be 0 (off) or positive");
 
         static void Check(bool ok, object value, string message)

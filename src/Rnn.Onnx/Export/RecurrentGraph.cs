@@ -61,6 +61,8 @@ internal sealed class RecurrentGraph
         if (!Enum.IsDefined(o.Cell)) throw new NotSupportedException($"ONNX export: the cell type {o.Cell} has no ONNX operator here (RNN, LSTM and GRU are exported).");
         if (!Enum.IsDefined(o.Nonlinearity)) throw new NotSupportedException($"ONNX export: the RNN nonlinearity {o.Nonlinearity} is not exported (Tanh and Relu are).");
         if (o.Pooling is PoolingKind p && !Enum.IsDefined(p)) throw new NotSupportedException($"ONNX export: the pooling {p} is not exported (Last, Mean and Max are).");
+        if (o.WideBuckets > 0)
+            throw new NotSupportedException($"ONNX export: the wide (bag-of-words) path (WideBuckets = {o.WideBuckets}, parameter wide.weight) has no ONNX form here, and a graph without it would compute other scores; train with RecurrentTrainerOptions.WideBuckets = 0 to export the model.");
         if (o.Pooling is null && task is not null) throw new NotSupportedException($"ONNX export: a {task} model with a per-step head (no pooling) is not exported; export its SequenceModel for per-step logits.");
     }
 
