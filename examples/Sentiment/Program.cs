@@ -5,6 +5,9 @@
 //        [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--splits N] [--short] [--out DIR]
 //   --splits N   repeat with N random 80/20 splits (seeds 1..N) and print the mean metrics
 //   --short      use the short overload's defaults: Recurrent(labelColumnName, featureColumnName)
+//   --api        use API.md's options snippet (LSTM, embedding 64, hidden 128, 10 epochs, the rest default)
+//   --tune       never score the test part: train on 80 % of each training part, score on the other 20 % (for choosing settings)
+//   --wide N, --char-ngrams N, --average N: the wide path's buckets (0 off) and character n-grams, and the epochs averaged
 //   --baseline   also run ML.NET's own text pipelines on the same splits: FeaturizeText + SdcaLogisticRegression and
 //                FeaturizeText + AveragedPerceptron (what an ML.NET user already has), printed beside the recurrent model
 //   --validation F  hold out F of the training part for early stopping (best epoch restored)
@@ -122,6 +125,13 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
     var text = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
         .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
         .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000));
+    if (a.Api)
+    {
+        // API.md's snippet, exactly: every other option at its default.
+        return text.Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions {
+            LabelColumnName = "Label", FeatureColumnName = "Tokens",
+            Cell = RecurrentCellType.Lstm, EmbeddingSize = 64, HiddenSize = 128, Epochs = 10 }));
+    }
     if (a.Short)
     {
         var trainer = ml.BinaryClassification.Trainers.Recurrent(labelColumnName: "Label", featureColumnName: "Tokens");
@@ -134,7 +144,7 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
         EmbeddingSize = a.Embedding, HiddenSize = a.Hidden, Epochs = a.Epochs,
         PretrainedEmbeddingsPath = a.EmbeddingsPath, FreezeEmbeddings = a.Freeze,
         LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout, TokenDropout = a.TokenDropout,
-        WideBuckets = a.WideBuckets ?? new RecurrentTrainerOptions().WideBuckets, WideCharNGrams = a.CharNGrams ?? new RecurrentTrainerOptions().WideCharNGrams,
+        WideBuckets = a.WideBuckets, WideCharNGrams = a.CharNGrams ?? new RecurrentTrainerOptions().WideCharNGrams, AverageLastEpochs = a.Average,
         L2Regularization = a.WeightDecay, ValidationFraction = a.Validation, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
         Progress = progress,
     }));
@@ -168,12 +178,12 @@ public sealed class ReviewPrediction
 /// <summary>Command-line options of the example.</summary>
 internal sealed record SentimentArguments(string DataPath, string DataName, RecurrentCellType Cell, bool Bidirectional, int Epochs, int Hidden, int Embedding, string OutDir,
     int Splits, bool Short, bool Verbose, float LearningRate, RecurrentPooling Pooling, float Dropout, float EmbeddingDropout, float WeightDecay,
-    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation, int? WideBuckets, int? CharNGrams, bool Tune)
+    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation, int? WideBuckets, int? CharNGrams, bool Tune, bool Api, int? Average)
 {
-    public string Describe() => (Tune ? "TUNING on a validation part of each training split; " : "") + (Baseline ? "with ML.NET's FeaturizeText baselines; " : "") + (Short
+    public string Describe() => (Tune ? "TUNING on a validation part of each training split; " : "") + (Baseline ? "with ML.NET's FeaturizeText baselines; " : "") + (Api ? "API.md's options snippet: LSTM, embedding 64, hidden 128, 10 epochs, other options at their defaults" : Short
         ? "short overload defaults: LSTM, hidden 64, 10 epochs"
         : $"{Cell}{(Bidirectional ? ", bidirectional" : "")}, embedding {Embedding}, hidden {Hidden}, {Epochs} epochs, {Pooling} pooling, " +
-          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}, wide buckets {WideBuckets}, char n-grams {CharNGrams}");
+          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}, wide buckets {WideBuckets?.ToString() ?? "default"}, char n-grams {CharNGrams?.ToString() ?? "default"}, averaged epochs {Average?.ToString() ?? "default"}");
 
     public static SentimentArguments? Parse(string[] args)
     {
@@ -185,7 +195,8 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         bool freeze = false, baseline = false;
         float validation = 0f;
         int? wideBuckets = null, charNGrams = null;
-        bool tune = false;
+        bool tune = false, api = false;
+        int? average = null;
         float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0.3f, weightDecay = 0f, tokenDropout = 0.2f;
         var pooling = RecurrentPooling.Mean;
         for (int i = 0; i < args.Length; i++)
@@ -203,6 +214,8 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--splits": splits = int.Parse(Next(), CultureInfo.InvariantCulture); verbose = false; break;
                 case "--short": useShort = true; break;
                 case "--tune": tune = true; break;
+                case "--api": api = true; break;
+                case "--average": average = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--wide": wideBuckets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--char-ngrams": charNGrams = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--baseline": baseline = true; break;
@@ -218,7 +231,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--pooling": pooling = Enum.Parse<RecurrentPooling>(Next(), ignoreCase: true); break;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
-                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--validation F] [--splits N] [--short] [--baseline] [--out DIR]");
+                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--validation F] [--splits N] [--short] [--api] [--tune] [--wide N] [--char-ngrams N] [--average N] [--baseline] [--out DIR]");
                     return null;
             }
         }
@@ -230,6 +243,6 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         Directory.CreateDirectory(outDir);
         string path = data ?? Path.Combine(AppContext.BaseDirectory, "Data", "reviews.tsv");
         return new SentimentArguments(path, data is null ? "the built-in corpus" : Path.GetFileName(data), cell, bidirectional, epochs, hidden, embedding, outDir, splits, useShort, verbose,
-            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout, baseline, validation, wideBuckets, charNGrams, tune);
+            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout, baseline, validation, wideBuckets, charNGrams, tune, api, average);
     }
 }

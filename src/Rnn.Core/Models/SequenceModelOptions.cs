@@ -83,7 +83,7 @@ public sealed record SequenceModelOptions
     /// The text of each token id [V] (entry 0, the missing key, is ignored), from which the wide path derives word and
     /// character features; null hashes the ids instead. Default null.
     /// </summary>
-    public IReadOnlyList<string?>? TokenTexts { get; init; }
+    public TokenTextTable? TokenTexts { get; init; }
 
     /// <summary>Seed of the initialisation and of dropout. Default 0.</summary>
     public int Seed { get; init; }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Rnn.Core.Models;
 
 namespace Rnn.MLNet;
 
@@ -13,7 +14,7 @@ public sealed partial class RecurrentTrainer
     /// The text of each token id [V] (id k is key k, id 0 the missing key), or null when the keys carry no text (the wide
     /// path then hashes the ids: words and bigrams, no character n-grams).
     /// </summary>
-    private static string?[]? TokenTexts(DataViewSchema.Column featureColumn, int keyCount)
+    private static TokenTextTable? TokenTexts(DataViewSchema.Column featureColumn, int keyCount)
     {
         if (featureColumn.Annotations.Schema.GetColumnOrNull(TrainingLabelReader.KeyValuesKind)?.Type is not VectorDataViewType { ItemType: TextDataViewType, Size: var size }
             || size != keyCount)
@@ -23,15 +24,22 @@ public sealed partial class RecurrentTrainer
         var texts = new string?[keyValues.Length + 1];
         int k = 1;
         foreach (var value in keyValues.DenseValues()) texts[k++] = value.ToString();
-        return texts;
+        return new TokenTextTable(texts);
     }
 
-    /// <summary>The libtorch backend trains the network without the wide path: refuse rather than train something else.</summary>
+    /// <summary>The wide path's buckets: the option, or by default 2^17 on the managed engine and none on libtorch.</summary>
+    internal static int WideBuckets(RecurrentTrainerOptions options) =>
+        options.WideBuckets ?? (options.Backend == RecurrentBackend.Managed ? DefaultWideBuckets : 0);
+
+    /// <summary>The default of <see cref="RecurrentTrainerOptions.WideBuckets"/> on the managed engine.</summary>
+    internal const int DefaultWideBuckets = 1 << 17;
+
+    /// <summary>The libtorch backend trains the network without the wide path: refuse one asked for rather than train something else.</summary>
     private static void CheckWideBackend(RecurrentTrainerOptions options)
     {
-        if (options.Backend == RecurrentBackend.TorchSharp)
+        if (options.Backend == RecurrentBackend.TorchSharp && options.WideBuckets > 0)
             throw new NotSupportedException(
                 $"RecurrentTrainerOptions.WideBuckets = {options.WideBuckets}: the wide (bag-of-words) path is trained by the managed engine only; "
-                + "with Backend = TorchSharp set WideBuckets = 0 (a recurrent model without it), or use Backend = Managed.");
+                + "with Backend = TorchSharp leave WideBuckets null or 0 (a recurrent model without it), or use Backend = Managed.");
     }
 }

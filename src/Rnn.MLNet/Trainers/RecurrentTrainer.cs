@@ -74,11 +74,7 @@ public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTra
         var host = CatalogContext.Host(_environment, nameof(RecurrentTrainer));
         int seed = _options.Seed ?? host.Rand.Next();
         var modelOptions = ModelOptions(_options, features, outputs, seed);
-        if (modelOptions.WideBuckets > 0)
-        {
-            CheckWideBackend(_options);
-            modelOptions = modelOptions with { TokenTexts = TokenTexts(featureColumn, features.KeyCount) };
-        }
+        if (modelOptions.WideBuckets > 0) modelOptions = modelOptions with { TokenTexts = TokenTexts(featureColumn, features.KeyCount) };
         if (_options.ClassWeights is { } weights && weights.Length != outputs && Task != RecurrentTask.Regression)
             throw new ArgumentException($"ClassWeights has {weights.Length} entries, the task has {outputs} classes.", nameof(input));
         if (!_options.CacheData && _options.ValidationFraction > 0f)
@@ -280,7 +276,7 @@ public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTra
         EmbeddingDropout = features.IsKey ? o.EmbeddingDropout : 0f,
         TokenDropout = features.IsKey ? o.TokenDropout : 0f,
         Pooling = (PoolingKind)(o.Pooling ?? (features.IsKey ? RecurrentPooling.Mean : RecurrentPooling.Last)),
-        WideBuckets = features.IsKey ? o.WideBuckets : 0,
+        WideBuckets = features.IsKey ? WideBuckets(o) : 0,
         WideCharNGrams = features.IsKey ? o.WideCharNGrams : 0,
         WideFeatureScale = o.WideFeatureScale,
         OutputSize = outputs,
@@ -304,7 +300,8 @@ public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTra
         Check(options.TokenDropout >= 0f && options.TokenDropout < 1f, options.TokenDropout, "TokenDropout must be in [0, 1)");
         Check(options.ValidationFraction >= 0f && options.ValidationFraction < 1f, options.ValidationFraction, "ValidationFraction must be in [0, 1)");
         Check(options.GradientClipNorm >= 0f, options.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
-        Check(options.WideBuckets is >= 0 and <= MaxWideBuckets, options.WideBuckets, $"WideBuckets must be 0 (off) or in 1..{MaxWideBuckets}");
+        Check(options.WideBuckets is null or (>= 0 and <= MaxWideBuckets), options.WideBuckets ?? 0, $"WideBuckets must be null (automatic), 0 (off) or in 1..{MaxWideBuckets}");
+        CheckWideBackend(options);
         Check(options.WideCharNGrams is 0 or (>= 3 and <= 8), options.WideCharNGrams, "WideCharNGrams must be 0 (none) or in 3..8");
         Check(options.WideFeatureScale > 0f && float.IsFinite(options.WideFeatureScale), options.WideFeatureScale, "WideFeatureScale must be positive and finite");
         Check(options.AverageLastEpochs is null or >= 0, options.AverageLastEpochs ?? 0, "AverageLastEpochs must be null (automatic), 0 (off) or positive");

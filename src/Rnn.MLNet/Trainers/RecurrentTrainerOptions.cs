@@ -121,11 +121,13 @@ public sealed class RecurrentTrainerOptions
     /// adjacent-word bigrams and (see <see cref="WideCharNGrams"/>) the character n-grams of its words, read from the key
     /// column's text key values, trained with the network and added to its logits (wide and deep), so the model contains a
     /// linear bag-of-words classifier as ML.NET's FeaturizeText + a linear trainer builds one. It costs N × classes floats
-    /// in the saved model (1 MB for binary at the default). 0 turns it off (needed for ONNX export and
-    /// <see cref="RecurrentBackend.TorchSharp"/>). Default 131072 (2^17; on yelp_labelled it lifts accuracy from 0.78 to
-    /// 0.83, docs/text-classification.md).
+    /// in the saved model (1 MB for binary at 2^17). 0 turns it off, as ONNX export needs (it refuses a model with a wide
+    /// path). Null (the default) is 131072 (2^17) on <see cref="RecurrentBackend.Managed"/> and 0 on
+    /// <see cref="RecurrentBackend.TorchSharp"/>, which does not train the wide path (a positive value with it throws a
+    /// <see cref="NotSupportedException"/>). On yelp_labelled the wide path lifts accuracy from 0.78 to 0.83
+    /// (docs/text-classification.md). Default null.
     /// </summary>
-    public int WideBuckets { get; set; } = 1 << 17;
+    public int? WideBuckets { get; set; }
 
     /// <summary>
     /// Longest character n-gram of the wide path's words: n-grams of length 3..this of each vocabulary word (marked

@@ -113,6 +113,7 @@ public sealed class RecurrentOnnxTest
             {
                 FeatureColumnName = "Tokens", Cell = cell, Pooling = pooling, Bidirectional = bidirectional, NumberOfLayers = 2,
                 EmbeddingSize = 6, HiddenSize = 7, Epochs = 1, Seed = 5, MaximumSequenceLength = maximumLength,
+                WideBuckets = 0, // the wide path has no ONNX form (ToOnnx_WidePath_ThrowsNotSupportedNamingIt)
             }))
             .Fit(data);
         var scored = model.Transform(data);
@@ -236,16 +237,33 @@ public sealed class RecurrentOnnxTest
         StringAssert.Contains(ex.Message, "per-step head");
     }
 
-    [TestMethod]
-    public void ExportOnnx_LoadedPipeline_WritesTheSameModelAsTheFittedOne()
+    private static (ITransformer Model, IDataView Data) SmallTokenRegression(MLContext ml, int? wideBuckets)
     {
-        var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(TextRows(40, 8));
         var model = ml.Transforms.Text.TokenizeIntoWords("Tokens", nameof(TextRow.Text))
             .Append(ml.Transforms.Conversion.MapValueToKey("Tokens"))
             .Append(ml.Transforms.CopyColumns("Label", "Value"))
-            .Append(ml.Regression.Trainers.Recurrent(new RecurrentTrainerOptions { FeatureColumnName = "Tokens", HiddenSize = 4, EmbeddingSize = 3, Epochs = 1, Seed = 2 }))
+            .Append(ml.Regression.Trainers.Recurrent(new RecurrentTrainerOptions { FeatureColumnName = "Tokens", HiddenSize = 4, EmbeddingSize = 3, Epochs = 1, Seed = 2, WideBuckets = wideBuckets }))
             .Fit(data);
+        return (model, data);
+    }
+
+    [TestMethod]
+    public void ToOnnx_WidePath_ThrowsNotSupportedNamingIt()
+    {
+        // A default text model has the wide (bag-of-words) path: a graph without it would score differently, so no graph.
+        var ml = new MLContext(seed: 1);
+        var (model, _) = SmallTokenRegression(ml, wideBuckets: null);
+        var ex = Assert.ThrowsExactly<NotSupportedException>(() => RecurrentModel.FromTransformer(model).ToOnnx());
+        StringAssert.Contains(ex.Message, "WideBuckets");
+        StringAssert.Contains(ex.Message, "wide.weight");
+    }
+
+    [TestMethod]
+    public void ExportOnnx_LoadedPipeline_WritesTheSameModelAsTheFittedOne()
+    {
+        var ml = new MLContext(seed: 1);
+        var (model, data) = SmallTokenRegression(ml, wideBuckets: 0);
         using var stream = new MemoryStream();
         ml.Model.Save(model, data.Schema, stream);
         stream.Position = 0;
