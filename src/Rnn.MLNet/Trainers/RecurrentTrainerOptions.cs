@@ -121,8 +121,8 @@ public sealed class RecurrentTrainerOptions
     /// adjacent-word bigrams and (see <see cref="WideCharNGrams"/>) the character n-grams of its words, read from the key
     /// column's text key values, trained with the network and added to its logits (wide and deep), so the model contains a
     /// linear bag-of-words classifier as ML.NET's FeaturizeText + a linear trainer builds one. It costs N × classes floats
-    /// in the saved model (1 MB for binary at 2^17). 0 turns it off, as ONNX export needs (it refuses a model with a wide
-    /// path). Null (the default) is 131072 (2^17) on <see cref="RecurrentBackend.Managed"/> and 0 on
+    /// in the saved model (1 MB for binary at 2^17); ONNX export writes it into the graph. 0 turns it off. Null (the
+    /// default) is 131072 (2^17) on <see cref="RecurrentBackend.Managed"/> and 0 on
     /// <see cref="RecurrentBackend.TorchSharp"/>, which does not train the wide path (a positive value with it throws a
     /// <see cref="NotSupportedException"/>). On yelp_labelled the wide path lifts accuracy from 0.78 to 0.83
     /// (docs/text-classification.md). Default null.

@@ -113,7 +113,6 @@ public sealed class RecurrentOnnxTest
             {
                 FeatureColumnName = "Tokens", Cell = cell, Pooling = pooling, Bidirectional = bidirectional, NumberOfLayers = 2,
                 EmbeddingSize = 6, HiddenSize = 7, Epochs = 1, Seed = 5, MaximumSequenceLength = maximumLength,
-                WideBuckets = 0, // the wide path has no ONNX form (ToOnnx_WidePath_ThrowsNotSupportedNamingIt)
             }))
             .Fit(data);
         var scored = model.Transform(data);
@@ -249,21 +248,24 @@ public sealed class RecurrentOnnxTest
     }
 
     [TestMethod]
-    public void ToOnnx_WidePath_ThrowsNotSupportedNamingIt()
+    public void ToOnnx_DefaultTextModel_ExportsTheWidePathAndOnlyThen()
     {
-        // A default text model has the wide (bag-of-words) path: a graph without it would score differently, so no graph.
+        // A default text model has the wide (bag-of-words) path; the graph carries it (ToOnnx_TokenModelFittedByMLNet checks the scores).
         var ml = new MLContext(seed: 1);
-        var (model, _) = SmallTokenRegression(ml, wideBuckets: null);
-        var ex = Assert.ThrowsExactly<NotSupportedException>(() => RecurrentModel.FromTransformer(model).ToOnnx());
-        StringAssert.Contains(ex.Message, "WideBuckets");
-        StringAssert.Contains(ex.Message, "wide.weight");
+        var (wide, _) = SmallTokenRegression(ml, wideBuckets: null);
+        var (plain, _) = SmallTokenRegression(ml, wideBuckets: 0);
+        Assert.IsNotNull(RecurrentModel.FromTransformer(wide).Network.Wide);
+        var withWide = Rnn.Onnx.Protobuf.ModelProto.Parser.ParseFrom(RecurrentModel.FromTransformer(wide).ToOnnx());
+        var without = Rnn.Onnx.Protobuf.ModelProto.Parser.ParseFrom(RecurrentModel.FromTransformer(plain).ToOnnx());
+        CollectionAssert.Contains(withWide.Graph.Initializer.Select(i => i.Name).ToList(), "wide.weight");
+        Assert.IsFalse(without.Graph.Initializer.Any(i => i.Name.StartsWith("wide", StringComparison.Ordinal)));
     }
 
     [TestMethod]
     public void ExportOnnx_LoadedPipeline_WritesTheSameModelAsTheFittedOne()
     {
         var ml = new MLContext(seed: 1);
-        var (model, data) = SmallTokenRegression(ml, wideBuckets: 0);
+        var (model, data) = SmallTokenRegression(ml, wideBuckets: null);
         using var stream = new MemoryStream();
         ml.Model.Save(model, data.Schema, stream);
         stream.Position = 0;

@@ -122,7 +122,7 @@ public sealed class ApplyOnnxModelTest
             .Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
             {
                 FeatureColumnName = "Tokens", Cell = RecurrentCellType.Lstm, EmbeddingSize = 16, HiddenSize = 16, Bidirectional = true,
-                Pooling = RecurrentPooling.Mean, Epochs = 2, Seed = 3, WideBuckets = 0,
+                Pooling = RecurrentPooling.Mean, Epochs = 2, Seed = 3,
             }))
             .Fit(split.TrainSet);
         string path = Path.Combine(Path.GetTempPath(), $"rnnml-sentiment-{Guid.NewGuid():N}.onnx");
@@ -238,7 +238,7 @@ public sealed class ApplyOnnxModelTest
         var model = Featurize(ml)
             .Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions
             {
-                FeatureColumnName = "Tokens", Cell = RecurrentCellType.Gru, EmbeddingSize = 8, HiddenSize = 8, Pooling = RecurrentPooling.Max, Epochs = 1, Seed = 7, WideBuckets = 0,
+                FeatureColumnName = "Tokens", Cell = RecurrentCellType.Gru, EmbeddingSize = 8, HiddenSize = 8, Pooling = RecurrentPooling.Max, Epochs = 1, Seed = 7,
             }))
             .Fit(split.TrainSet);
         string path = Path.Combine(Path.GetTempPath(), $"rnnml-sentiment-{Guid.NewGuid():N}.onnx");
