@@ -7,7 +7,8 @@
 //   --short      use the short overload's defaults: Recurrent(labelColumnName, featureColumnName)
 //   --api        use API.md's options snippet (LSTM, embedding 64, hidden 128, 10 epochs, the rest default)
 //   --tune       never score the test part: train on 80 % of each training part, score on the other 20 % (for choosing settings)
-//   --wide N, --char-ngrams N, --average N: the wide path's buckets (0 off) and character n-grams, and the epochs averaged
+//   --wide N, --char-ngrams N, --wide-scale X, --average N: the wide path's buckets (0 off), character n-grams and feature
+//                scale, and the epochs averaged
 //   --baseline   also run ML.NET's own text pipelines on the same splits: FeaturizeText + SdcaLogisticRegression and
 //                FeaturizeText + AveragedPerceptron (what an ML.NET user already has), printed beside the recurrent model
 //   --validation F  hold out F of the training part for early stopping (best epoch restored)
@@ -144,7 +145,7 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
         EmbeddingSize = a.Embedding, HiddenSize = a.Hidden, Epochs = a.Epochs,
         PretrainedEmbeddingsPath = a.EmbeddingsPath, FreezeEmbeddings = a.Freeze,
         LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout, TokenDropout = a.TokenDropout,
-        WideBuckets = a.WideBuckets, WideCharNGrams = a.CharNGrams ?? new RecurrentTrainerOptions().WideCharNGrams, AverageLastEpochs = a.Average,
+        WideBuckets = a.WideBuckets, WideCharNGrams = a.CharNGrams ?? new RecurrentTrainerOptions().WideCharNGrams, AverageLastEpochs = a.Average, WideFeatureScale = a.WideScale ?? new RecurrentTrainerOptions().WideFeatureScale,
         L2Regularization = a.WeightDecay, ValidationFraction = a.Validation, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
         Progress = progress,
     }));
@@ -178,7 +179,7 @@ public sealed class ReviewPrediction
 /// <summary>Command-line options of the example.</summary>
 internal sealed record SentimentArguments(string DataPath, string DataName, RecurrentCellType Cell, bool Bidirectional, int Epochs, int Hidden, int Embedding, string OutDir,
     int Splits, bool Short, bool Verbose, float LearningRate, RecurrentPooling Pooling, float Dropout, float EmbeddingDropout, float WeightDecay,
-    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation, int? WideBuckets, int? CharNGrams, bool Tune, bool Api, int? Average)
+    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation, int? WideBuckets, int? CharNGrams, bool Tune, bool Api, int? Average, float? WideScale)
 {
     public string Describe() => (Tune ? "TUNING on a validation part of each training split; " : "") + (Baseline ? "with ML.NET's FeaturizeText baselines; " : "") + (Api ? "API.md's options snippet: LSTM, embedding 64, hidden 128, 10 epochs, other options at their defaults" : Short
         ? "short overload defaults: LSTM, hidden 64, 10 epochs"
@@ -197,6 +198,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         int? wideBuckets = null, charNGrams = null;
         bool tune = false, api = false;
         int? average = null;
+        float? wideScale = null;
         float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0.3f, weightDecay = 0f, tokenDropout = 0.2f;
         var pooling = RecurrentPooling.Mean;
         for (int i = 0; i < args.Length; i++)
@@ -215,6 +217,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--short": useShort = true; break;
                 case "--tune": tune = true; break;
                 case "--api": api = true; break;
+                case "--wide-scale": wideScale = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--average": average = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--wide": wideBuckets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--char-ngrams": charNGrams = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -231,7 +234,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--pooling": pooling = Enum.Parse<RecurrentPooling>(Next(), ignoreCase: true); break;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
-                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--validation F] [--splits N] [--short] [--api] [--tune] [--wide N] [--char-ngrams N] [--average N] [--baseline] [--out DIR]");
+                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--validation F] [--splits N] [--short] [--api] [--tune] [--wide N] [--char-ngrams N] [--wide-scale X] [--average N] [--baseline] [--out DIR]");
                     return null;
             }
         }
@@ -243,6 +246,6 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         Directory.CreateDirectory(outDir);
         string path = data ?? Path.Combine(AppContext.BaseDirectory, "Data", "reviews.tsv");
         return new SentimentArguments(path, data is null ? "the built-in corpus" : Path.GetFileName(data), cell, bidirectional, epochs, hidden, embedding, outDir, splits, useShort, verbose,
-            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout, baseline, validation, wideBuckets, charNGrams, tune, api, average);
+            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout, baseline, validation, wideBuckets, charNGrams, tune, api, average, wideScale);
     }
 }
