@@ -95,7 +95,7 @@ public sealed record TrainerOptions
     /// <summary>
     /// Polyak (stochastic weight) averaging: end with the mean of the weights at the end of each of the last this many
     /// epochs (all of them when it exceeds <see cref="Epochs"/>); 0 or 1 keeps the last epoch's weights. Ignored when a
-    /// validation part picks the best epoch. Default 0.
+    /// validation part picks the best epoch, and by <see cref="SequenceTrainer.FitStreaming"/>. Default 0.
     /// </summary>
     public int AverageLastEpochs { get; init; }
 

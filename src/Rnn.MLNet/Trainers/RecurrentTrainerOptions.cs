@@ -147,7 +147,7 @@ public sealed class RecurrentTrainerOptions
     /// <summary>
     /// Polyak (stochastic weight) averaging: the model ends with the mean of its weights at the end of each of the last
     /// this many epochs (at most half of <see cref="Epochs"/>); 0 keeps the last epoch's weights. Ignored with a
-    /// <see cref="ValidationFraction"/> (the best epoch is kept). Null averages the last half of the epochs for key
+    /// <see cref="ValidationFraction"/> (the best epoch is kept) and when streaming (<see cref="CacheData"/> false). Null averages the last half of the epochs for key
     /// features and none for float steps. Default null.
     /// </summary>
     public int? AverageLastEpochs { get; set; }
