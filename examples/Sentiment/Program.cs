@@ -5,6 +5,10 @@
 //        [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--splits N] [--short] [--out DIR]
 //   --splits N   repeat with N random 80/20 splits (seeds 1..N) and print the mean metrics
 //   --short      use the short overload's defaults: Recurrent(labelColumnName, featureColumnName)
+//   --api        use API.md's options snippet (LSTM, embedding 64, hidden 128, 10 epochs, the rest default)
+//   --tune       never score the test part: train on 80 % of each training part, score on the other 20 % (for choosing settings)
+//   --wide N, --char-ngrams N, --wide-scale X, --average N: the wide path's buckets (0 off), character n-grams and feature
+//                scale, and the epochs averaged
 //   --baseline   also run ML.NET's own text pipelines on the same splits: FeaturizeText + SdcaLogisticRegression and
 //                FeaturizeText + AveragedPerceptron (what an ML.NET user already has), printed beside the recurrent model
 //   --validation F  hold out F of the training part for early stopping (best epoch restored)
@@ -40,6 +44,8 @@ var baselines = new Dictionary<string, List<(double Accuracy, double Auc, double
 for (int run = 0; run < arguments.Splits; run++)
 {
     var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1 + run);
+    // --tune: never look at the test part; train on 80 % of the training part and score on the other 20 %.
+    if (arguments.Tune) split = ml.Data.TrainTestSplit(split.TrainSet, testFraction: 0.2, seed: 100 + run);
     var clock = Stopwatch.StartNew();
     var epochLosses = new List<double>();
     model = ConsoleProgress.Run($"split {run + 1}", progress => BuildPipeline(ml, arguments, seed: 1 + run, report =>
@@ -120,6 +126,13 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
     var text = ml.Transforms.Text.NormalizeText("NormText", nameof(Review.Text), keepPunctuations: false)
         .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "NormText"))
         .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: 20000));
+    if (a.Api)
+    {
+        // API.md's snippet, exactly: every other option at its default.
+        return text.Append(ml.BinaryClassification.Trainers.Recurrent(new RecurrentTrainerOptions {
+            LabelColumnName = "Label", FeatureColumnName = "Tokens",
+            Cell = RecurrentCellType.Lstm, EmbeddingSize = 64, HiddenSize = 128, Epochs = 10 }));
+    }
     if (a.Short)
     {
         var trainer = ml.BinaryClassification.Trainers.Recurrent(labelColumnName: "Label", featureColumnName: "Tokens");
@@ -132,6 +145,7 @@ static IEstimator<ITransformer> BuildPipeline(MLContext ml, SentimentArguments a
         EmbeddingSize = a.Embedding, HiddenSize = a.Hidden, Epochs = a.Epochs,
         PretrainedEmbeddingsPath = a.EmbeddingsPath, FreezeEmbeddings = a.Freeze,
         LearningRate = a.LearningRate, Pooling = a.Pooling, Dropout = a.Dropout, EmbeddingDropout = a.EmbeddingDropout, TokenDropout = a.TokenDropout,
+        WideBuckets = a.WideBuckets, WideCharNGrams = a.CharNGrams ?? new RecurrentTrainerOptions().WideCharNGrams, AverageLastEpochs = a.Average, WideFeatureScale = a.WideScale ?? new RecurrentTrainerOptions().WideFeatureScale,
         L2Regularization = a.WeightDecay, ValidationFraction = a.Validation, Optimizer = a.WeightDecay > 0 ? RecurrentOptimizer.AdamW : RecurrentOptimizer.Adam, Seed = seed,
         Progress = progress,
     }));
@@ -165,12 +179,12 @@ public sealed class ReviewPrediction
 /// <summary>Command-line options of the example.</summary>
 internal sealed record SentimentArguments(string DataPath, string DataName, RecurrentCellType Cell, bool Bidirectional, int Epochs, int Hidden, int Embedding, string OutDir,
     int Splits, bool Short, bool Verbose, float LearningRate, RecurrentPooling Pooling, float Dropout, float EmbeddingDropout, float WeightDecay,
-    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation)
+    string? EmbeddingsPath, bool Freeze, string? Explain, float TokenDropout, bool Baseline, float Validation, int? WideBuckets, int? CharNGrams, bool Tune, bool Api, int? Average, float? WideScale)
 {
-    public string Describe() => (Baseline ? "with ML.NET's FeaturizeText baselines; " : "") + (Short
+    public string Describe() => (Tune ? "TUNING on a validation part of each training split; " : "") + (Baseline ? "with ML.NET's FeaturizeText baselines; " : "") + (Api ? "API.md's options snippet: LSTM, embedding 64, hidden 128, 10 epochs, other options at their defaults" : Short
         ? "short overload defaults: LSTM, hidden 64, 10 epochs"
         : $"{Cell}{(Bidirectional ? ", bidirectional" : "")}, embedding {Embedding}, hidden {Hidden}, {Epochs} epochs, {Pooling} pooling, " +
-          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}");
+          $"dropout {Dropout}, embedding dropout {EmbeddingDropout}, token dropout {TokenDropout}, lr {LearningRate}, weight decay {WeightDecay}, wide buckets {WideBuckets?.ToString() ?? "default"}, char n-grams {CharNGrams?.ToString() ?? "default"}, averaged epochs {Average?.ToString() ?? "default"}");
 
     public static SentimentArguments? Parse(string[] args)
     {
@@ -181,6 +195,10 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         string? embeddingsPath = null, explain = null;
         bool freeze = false, baseline = false;
         float validation = 0f;
+        int? wideBuckets = null, charNGrams = null;
+        bool tune = false, api = false;
+        int? average = null;
+        float? wideScale = null;
         float learningRate = 3e-3f, dropout = 0.3f, embeddingDropout = 0.3f, weightDecay = 0f, tokenDropout = 0.2f;
         var pooling = RecurrentPooling.Mean;
         for (int i = 0; i < args.Length; i++)
@@ -197,6 +215,12 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--embedding": embedding = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--splits": splits = int.Parse(Next(), CultureInfo.InvariantCulture); verbose = false; break;
                 case "--short": useShort = true; break;
+                case "--tune": tune = true; break;
+                case "--api": api = true; break;
+                case "--wide-scale": wideScale = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--average": average = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--wide": wideBuckets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--char-ngrams": charNGrams = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--baseline": baseline = true; break;
                 case "--validation": validation = float.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--embeddings": embeddingsPath = Next(); break;
@@ -210,7 +234,7 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
                 case "--pooling": pooling = Enum.Parse<RecurrentPooling>(Next(), ignoreCase: true); break;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
-                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--validation F] [--splits N] [--short] [--baseline] [--out DIR]");
+                    Console.Error.WriteLine("usage: Sentiment [--data PATH] [--cell lstm|gru|rnn] [--bidirectional] [--epochs N] [--hidden N] [--embedding N] [--lr X] [--pooling last|mean|max] [--dropout P] [--embedding-dropout P] [--token-dropout P] [--weight-decay X] [--embeddings PATH [--freeze]] [--explain TEXT] [--validation F] [--splits N] [--short] [--api] [--tune] [--wide N] [--char-ngrams N] [--wide-scale X] [--average N] [--baseline] [--out DIR]");
                     return null;
             }
         }
@@ -222,6 +246,6 @@ internal sealed record SentimentArguments(string DataPath, string DataName, Recu
         Directory.CreateDirectory(outDir);
         string path = data ?? Path.Combine(AppContext.BaseDirectory, "Data", "reviews.tsv");
         return new SentimentArguments(path, data is null ? "the built-in corpus" : Path.GetFileName(data), cell, bidirectional, epochs, hidden, embedding, outDir, splits, useShort, verbose,
-            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout, baseline, validation);
+            learningRate, pooling, dropout, embeddingDropout, weightDecay, embeddingsPath, freeze, explain, tokenDropout, baseline, validation, wideBuckets, charNGrams, tune, api, average, wideScale);
     }
 }

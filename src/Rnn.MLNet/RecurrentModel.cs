@@ -89,9 +89,12 @@ public sealed class RecurrentModel
 
     // ---------------------------------------------------------------- payload
 
-    internal string ToPayload() => ModelPayload.Write(PredictorSettings.Kind, PredictorSettings.Version,
-        new PredictorSettings(Task, Features, Network.Options, LabelNames?.ToArray()),
-        Network.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
+    internal string ToPayload()
+    {
+        var settings = new PredictorSettings(Task, Features, Network.Options, LabelNames?.ToArray());
+        return ModelPayload.Write(PredictorSettings.Kind, settings.RequiredVersion, settings,
+            Network.Parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
+    }
 
     internal static RecurrentModel FromPayload(ReadOnlySpan<char> text)
     {

@@ -17,7 +17,7 @@ namespace Rnn.Core.Models;
 /// <para>Forward keeps what backward needs; every buffer is reused, so a training step allocates nothing once
 /// the buffers have grown to the largest batch. Not thread-safe.</para>
 /// </remarks>
-public sealed class SequenceModel : Module
+public sealed partial class SequenceModel : Module
 {
     private readonly Embedding? _embedding;
     private readonly Dropout? _embeddingDropout;         // element-wise
@@ -57,6 +57,8 @@ public sealed class SequenceModel : Module
         var headRng = rng.Fork();
         Head = new Linear(Rnn.OutputSize, options.OutputSize, true, rng.Fork());
         Parameters.AddRange("fc", Head.Parameters);
+        Wide = CreateWide(options);
+        if (Wide is not null) Parameters.AddRange("wide", Wide.Parameters);
         // Dropout streams come last, so the initial weights do not depend on the dropout settings.
         if (options.Dropout > 0f) _headDropout = new Dropout(options.Dropout, headRng);
         if (options.UsesTokens && options.EmbeddingDropout > 0f) _embeddingDropout = new Dropout(options.EmbeddingDropout, rng.Fork());
@@ -149,6 +151,7 @@ public sealed class SequenceModel : Module
             _headDropout?.Forward(_headInput.Span, _headInput.Span);
             _logits.Resize(b, o);
             Head.Forward(_headInput.Span, b, _logits.Span);
+            Wide?.Forward(batch.Tokens, t, batch.Lengths, _logits.Span);
             _cached = Training;
             return _logits;
         }
@@ -162,6 +165,7 @@ public sealed class SequenceModel : Module
             _headDropout?.Forward(_headInput.Span, _headInput.Span);
             _logits.Resize(b, o);
             Head.Forward(_headInput.Span, b, _logits.Span);
+            Wide?.Forward(batch.Tokens, t, batch.Lengths, _logits.Span);
         }
         else
         {
@@ -226,6 +230,7 @@ public sealed class SequenceModel : Module
             ThrowHelper.ThrowArgument(nameof(logitsGrad), $"logitsGrad has shape {logitsGrad.ShapeString}, the logits were {_logits.ShapeString}");
         int b = _batch, t = _steps, w = Rnn.OutputSize;
         ReadOnlySpan<int> lengths = _fullLength ? default : _lengths.AsSpan(0, b);
+        Wide?.Backward(logitsGrad.Span);
         if (_pooling is not null) _dHeadInput.Resize(b, w);
         else if (_headDropout is not null) _dHeadInput.Resize(b, t, w);
         if (PoolsFinalStates)
@@ -347,6 +352,7 @@ public sealed class SequenceModel : Module
         yield return Rnn;
         if (_headDropout is not null) yield return _headDropout;
         yield return Head;
+        if (Wide is not null) yield return Wide;
     }
 
     internal override IEnumerable<KeyValuePair<string, Numerics.Rng>> RandomStreams()
@@ -367,5 +373,6 @@ public sealed class SequenceModel : Module
         if (o.OutputSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.OutputSize), o.OutputSize, "OutputSize must be positive");
         if (!(o.TokenDropout >= 0f && o.TokenDropout < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.TokenDropout), o.TokenDropout, "TokenDropout must be in [0, 1)");
         if (!(o.EmbeddingDropout >= 0f && o.EmbeddingDropout < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.EmbeddingDropout), o.EmbeddingDropout, "EmbeddingDropout must be in [0, 1)");
+        ValidateWide(o);
     }
 }

@@ -60,6 +60,31 @@ public sealed record SequenceModelOptions
     /// <summary>O, outputs of the linear head (classes, or regression targets). Default 1.</summary>
     public int OutputSize { get; init; } = 1;
 
+    /// <summary>
+    /// N, hash buckets of the wide path (token input with pooling only): a linear bag of the sequence's words, adjacent-word
+    /// bigrams and character n-grams (<see cref="HashedTokenFeatures"/>) whose scores are added to the head's logits
+    /// (parameter <c>wide.weight</c> [N, O]); 0 for none. Default 0.
+    /// </summary>
+    public int WideBuckets { get; init; }
+
+    /// <summary>
+    /// Longest character n-gram of the wide path's words (n-grams of length 3..this of each token's text), 0 for none;
+    /// needs <see cref="TokenTexts"/>. Default 0.
+    /// </summary>
+    public int WideCharNGrams { get; init; }
+
+    /// <summary>
+    /// The value of a present wide-path feature before its group's L2 normalisation (see <see cref="Layers.HashedBag"/>); with
+    /// Adam it multiplies how fast the wide logits move. Default 1.
+    /// </summary>
+    public float WideFeatureScale { get; init; } = 1f;
+
+    /// <summary>
+    /// The text of each token id [V] (entry 0, the missing key, is ignored), from which the wide path derives word and
+    /// character features; null hashes the ids instead. Default null.
+    /// </summary>
+    public TokenTextTable? TokenTexts { get; init; }
+
     /// <summary>Seed of the initialisation and of dropout. Default 0.</summary>
     public int Seed { get; init; }
 

@@ -53,6 +53,7 @@ public static partial class SequenceTrainer
 
         using var session = CreateSession(model, options);
         var lastGood = new LastGoodWeights(session);
+        var average = new WeightAverage(session, options.Epochs, options.AverageLastEpochs);
         var batch = new SequenceBatch();
         var classTargets = new int[options.BatchSize];
         var valueTargets = new float[options.BatchSize * train.TargetWidth];
@@ -97,6 +98,7 @@ public static partial class SequenceTrainer
             }
             if (!lastGood.Commit(epoch))
                 Diverge(options, session, model, lastGood, epoch, batches.Count, "the weights hold NaN or infinite values at the end of the epoch");
+            average.Add(epoch);
 
             double? validationLoss = null, validationAccuracy = null;
             if (validation is not null && validation.Count > 0)
@@ -126,6 +128,7 @@ public static partial class SequenceTrainer
         }
         if (best is not null && bestEpoch != history.Count) session.Restore(best);
         else if (best is null) bestEpoch = history.Count;
+        if (best is null) average.Apply();
         session.Complete();
         model.Eval();
         return new TrainingResult(history, bestEpoch, stoppedEarly);
@@ -478,6 +481,7 @@ public static partial class SequenceTrainer
         if (o.CheckpointEveryBatches <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.CheckpointEveryBatches), o.CheckpointEveryBatches, "CheckpointEveryBatches must be positive");
         if (!(o.LearningRate > 0f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.LearningRate), o.LearningRate, "LearningRate must be positive");
         if (!(o.ValidationFraction >= 0f && o.ValidationFraction < 1f)) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.ValidationFraction), o.ValidationFraction, "ValidationFraction must be in [0, 1)");
+        if (o.AverageLastEpochs < 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(o.AverageLastEpochs), o.AverageLastEpochs, "AverageLastEpochs must be 0 (off) or positive");
         if (data.Count == 0) ThrowHelper.ThrowArgument(nameof(data), "the training data is empty");
         if (model.Options.UsesTokens != (data.Tokens is not null))
             ThrowHelper.ThrowArgument(nameof(data), model.Options.UsesTokens ? "the model takes token ids, the data holds float steps" : "the model takes float steps, the data holds token ids");

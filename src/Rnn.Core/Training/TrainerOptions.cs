@@ -92,6 +92,13 @@ public sealed record TrainerOptions
     /// <summary>With validation data, end with the weights of the best validation epoch. Default true.</summary>
     public bool RestoreBestWeights { get; init; } = true;
 
+    /// <summary>
+    /// Polyak (stochastic weight) averaging: end with the mean of the weights at the end of each of the last this many
+    /// epochs (all of them when it exceeds <see cref="Epochs"/>); 0 or 1 keeps the last epoch's weights. Ignored when a
+    /// validation part picks the best epoch, and by <see cref="SequenceTrainer.FitStreaming"/>. Default 0.
+    /// </summary>
+    public int AverageLastEpochs { get; init; }
+
     /// <summary>Learning-rate schedule by epoch (0-based), or null for a constant rate. Default null.</summary>
     public ILearningRateSchedule? Schedule { get; init; }
 

@@ -187,7 +187,7 @@ internal sealed class ModelPayload
     /// <summary>
     /// The number of weights of the <see cref="SequenceModel"/> <paramref name="options"/> declare, computed without
     /// building it: embedding [V, E], per layer and direction weight_ih [G·H, I_l], weight_hh [G·H, H] and two biases [G·H]
-    /// (I_0 = E or the input size, I_l = D·H), head [O, D·H] and [O].
+    /// (I_0 = E or the input size, I_l = D·H), head [O, D·H] and [O], and the wide path's wide.weight [N, O] when it has one.
     /// </summary>
     internal static long ParameterCount(SequenceModelOptions options)
     {
@@ -196,7 +196,7 @@ internal sealed class ModelPayload
         long count = options.UsesTokens ? (long)options.VocabularySize * options.EmbeddingSize : 0;
         for (int layer = 0; layer < options.NumLayers; layer++)
             count += d * ((g * (layer == 0 ? input : d * h)) + (g * h) + (2 * g));
-        return count + (options.OutputSize * d * h) + options.OutputSize;
+        return count + (options.OutputSize * d * h) + options.OutputSize + ((long)Math.Max(options.WideBuckets, 0) * options.OutputSize);
     }
 
     /// <summary>Copies the payload's tensors into <paramref name="parameters"/>, checking names, shapes and values.</summary>

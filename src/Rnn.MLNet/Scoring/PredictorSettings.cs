@@ -11,7 +11,11 @@ namespace Rnn.MLNet.Scoring;
 internal sealed record PredictorSettings(RecurrentTask Task, SequenceFeatures Features, SequenceModelOptions Network, string[]? LabelNames)
 {
     public const string Kind = "recurrent-predictor";
-    public const int Version = 1;
+    /// <summary>The newest version: 2 adds the wide path (<c>wideBuckets</c>, <c>wideCharNGrams</c>, <c>wideFeatureScale</c>, <c>tokenTexts</c> and the tensor <c>wide.weight</c>).</summary>
+    public const int Version = 2;
+
+    /// <summary>The version this payload needs: 1 without the wide path (as earlier builds wrote, and read), 2 with it.</summary>
+    public int RequiredVersion => Network.WideBuckets > 0 ? 2 : 1;
 
     /// <summary>Checks settings read from a file before anything is allocated from them.</summary>
     public void Validate()
@@ -34,6 +38,11 @@ internal sealed record PredictorSettings(RecurrentTask Task, SequenceFeatures Fe
         Check(m.OutputSize == expected, $"the network has {m.OutputSize} outputs, the task needs {expected}");
         Check(m.Pooling is not null, "a predictor pools its steps");
         Check(m.PaddingIndex is null || (m.PaddingIndex >= 0 && m.PaddingIndex < m.VocabularySize), "the padding index is outside the vocabulary");
+        Check(m.WideBuckets is >= 0 and <= RecurrentTrainer.MaxWideBuckets && (long)m.WideBuckets * m.OutputSize <= 1L << 28
+            && (m.WideCharNGrams is 0 or (>= 3 and <= 8)) && m.WideFeatureScale > 0f && float.IsFinite(m.WideFeatureScale),
+            "the wide path's settings are out of range");
+        Check(m.WideBuckets == 0 || (Features.IsKey && m.Pooling is not null), "a wide path needs token features");
+        Check(m.TokenTexts is null || m.TokenTexts.Count == m.VocabularySize, "the token texts do not match the vocabulary");
         Check(Task != RecurrentTask.MulticlassClassification || (LabelNames is not null && LabelNames.Length == m.OutputSize && LabelNames.All(n => n is not null)),
             "the label names do not match the classes");
     }

@@ -33,7 +33,7 @@ public enum RecurrentTask
 /// output: ML.NET's scoring columns for the task.</para>
 /// <para>Training reads every row into memory once, then trains on length-bucketed mini-batches.</para>
 /// </remarks>
-public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer>
+public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer>
 {
     private readonly RecurrentTrainerOptions _options;
     private readonly IHostEnvironment? _environment;
@@ -74,6 +74,7 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         var host = CatalogContext.Host(_environment, nameof(RecurrentTrainer));
         int seed = _options.Seed ?? host.Rand.Next();
         var modelOptions = ModelOptions(_options, features, outputs, seed);
+        if (modelOptions.WideBuckets > 0) modelOptions = modelOptions with { TokenTexts = TokenTexts(featureColumn, features.KeyCount) };
         if (_options.ClassWeights is { } weights && weights.Length != outputs && Task != RecurrentTask.Regression)
             throw new ArgumentException($"ClassWeights has {weights.Length} entries, the task has {outputs} classes.", nameof(input));
         if (!_options.CacheData && _options.ValidationFraction > 0f)
@@ -108,6 +109,7 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
             ClassWeights = Task == RecurrentTask.Regression ? null : _options.ClassWeights,
             ValidationFraction = _options.ValidationFraction,
             EarlyStoppingPatience = _options.EarlyStoppingPatience,
+            AverageLastEpochs = Math.Min(_options.AverageLastEpochs ?? (features.IsKey ? _options.Epochs : 0), _options.Epochs / 2),
             Seed = seed,
             Progress = progress,
             CancellationToken = cancellation.Token,
@@ -279,6 +281,9 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         EmbeddingDropout = features.IsKey ? o.EmbeddingDropout : 0f,
         TokenDropout = features.IsKey ? o.TokenDropout : 0f,
         Pooling = (PoolingKind)(o.Pooling ?? (features.IsKey ? RecurrentPooling.Mean : RecurrentPooling.Last)),
+        WideBuckets = features.IsKey ? WideBuckets(o) : 0,
+        WideCharNGrams = features.IsKey ? o.WideCharNGrams : 0,
+        WideFeatureScale = o.WideFeatureScale,
         OutputSize = outputs,
         Seed = seed,
     };
@@ -300,6 +305,11 @@ public sealed class RecurrentTrainer : IEstimator<RecurrentPredictionTransformer
         Check(options.TokenDropout >= 0f && options.TokenDropout < 1f, options.TokenDropout, "TokenDropout must be in [0, 1)");
         Check(options.ValidationFraction >= 0f && options.ValidationFraction < 1f, options.ValidationFraction, "ValidationFraction must be in [0, 1)");
         Check(options.GradientClipNorm >= 0f, options.GradientClipNorm, "GradientClipNorm must be 0 (off) or positive");
+        Check(options.WideBuckets is null or (>= 0 and <= MaxWideBuckets), options.WideBuckets ?? 0, $"WideBuckets must be null (automatic), 0 (off) or in 1..{MaxWideBuckets}");
+        CheckWideBackend(options);
+        Check(options.WideCharNGrams is 0 or (>= 3 and <= 8), options.WideCharNGrams, "WideCharNGrams must be 0 (none) or in 3..8");
+        Check(options.WideFeatureScale > 0f && float.IsFinite(options.WideFeatureScale), options.WideFeatureScale, "WideFeatureScale must be positive and finite");
+        Check(options.AverageLastEpochs is null or >= 0, options.AverageLastEpochs ?? 0, "AverageLastEpochs must be null (automatic), 0 (off) or positive");
         Check(options.EarlyStoppingPatience >= 0, options.EarlyStoppingPatience, "EarlyStoppingPatience must be 0 (off) or positive");
 
         static void Check(bool ok, object value, string message)

@@ -24,7 +24,7 @@ namespace Rnn.Onnx.Export;
 /// with <c>linear_before_reset = 1</c> (PyTorch applies r to W_hn·h + b_hn); RNN keeps its one block. ONNX's B input is
 /// <c>[W_b | R_b]</c> per direction, PyTorch's <c>bias_ih</c> then <c>bias_hh</c>, reordered the same way.
 /// </remarks>
-internal sealed class RecurrentGraph
+internal sealed partial class RecurrentGraph
 {
     private readonly OnnxGraphBuilder _g;
     private readonly SequenceModel _network;
@@ -61,6 +61,8 @@ internal sealed class RecurrentGraph
         if (!Enum.IsDefined(o.Cell)) throw new NotSupportedException($"ONNX export: the cell type {o.Cell} has no ONNX operator here (RNN, LSTM and GRU are exported).");
         if (!Enum.IsDefined(o.Nonlinearity)) throw new NotSupportedException($"ONNX export: the RNN nonlinearity {o.Nonlinearity} is not exported (Tanh and Relu are).");
         if (o.Pooling is PoolingKind p && !Enum.IsDefined(p)) throw new NotSupportedException($"ONNX export: the pooling {p} is not exported (Last, Mean and Max are).");
+        if (o.WideBuckets > 0 && o.Pooling is null)
+            throw new NotSupportedException($"ONNX export: the wide (bag-of-words) path (WideBuckets = {o.WideBuckets}, parameter wide.weight) is exported for pooled models only.");
         if (o.Pooling is null && task is not null) throw new NotSupportedException($"ONNX export: a {task} model with a per-step head (no pooling) is not exported; export its SequenceModel for per-step logits.");
     }
 
@@ -100,6 +102,9 @@ internal sealed class RecurrentGraph
             lengths = _g.Node("Min", "lengths_kept", [lengths, _g.Int64Scalar("maximum_length", maximumLength)]);
         }
         string sequenceLens = _g.Node("Cast", "sequence_lens", [lengths], Attribute("to", (long)DataType.Int32));
+        string? wideTokens = _o.WideBuckets > 0
+            ? _g.Node("Where", "wide_tokens", [_g.Node("Less", "wide_token_negative", [sequence, _g.Int64Scalar("wide_zero", 0)]), _g.Int64Scalar("wide_vocabulary_size", _o.VocabularySize), sequence])
+            : null;
 
         // ---------------------------------------------------------------- x [T, B, I]
         string x;
@@ -151,7 +156,16 @@ internal sealed class RecurrentGraph
         };
         var weight = _network.Head.Parameters["weight"].Value; // [O, D·H]
         string fcWeight = _g.Floats("fc.weight", weight.Span, weight.Size(0), weight.Size(1));
-        _g.Node("Gemm", RecurrentOnnx.LogitsOutput, [pooled, fcWeight, Bias()], Attribute("transB", 1L));
+        if (wideTokens is null)
+        {
+            _g.Node("Gemm", RecurrentOnnx.LogitsOutput, [pooled, fcWeight, Bias()], Attribute("transB", 1L));
+        }
+        else
+        {
+            // Wide and deep: the recurrent head's logits plus the wide path's.
+            string deep = _g.Node("Gemm", "deep_logits", [pooled, fcWeight, Bias()], Attribute("transB", 1L));
+            _g.Node("Add", RecurrentOnnx.LogitsOutput, [deep, WideLogits(wideTokens, lengths)]);
+        }
         _g.Output(RecurrentOnnx.LogitsOutput, DataType.Float, "Logits of the linear head, [batch, outputs].", "batch", _o.OutputSize);
         TaskOutputs(task);
     }

@@ -40,11 +40,17 @@ public sealed class SequenceModelTest
                 for (int t = batch.Lengths[b]; t < batch.Steps; t++)
                     weights.AsSpan((b * batch.Steps + t) * 3, 3).Clear();
         }
+        AssertGradientsMatchFiniteDifferences(model, batch, weights);
+    }
+
+    /// <summary>Backward of loss = Σ logits ⊙ <paramref name="weights"/> against central differences, for every parameter.</summary>
+    internal static void AssertGradientsMatchFiniteDifferences(SequenceModel model, SequenceBatch batch, float[] weights)
+    {
         double Loss() => GradCheck.WeightedSum(model.Forward(batch).Span, weights);
 
-        Loss();
+        var shape = model.Forward(batch).Shape.ToArray();
         model.ZeroGrad();
-        model.Backward(Tensor.From(weights, first.Shape.ToArray()));
+        model.Backward(Tensor.From(weights, shape));
         foreach (var (name, p) in model.Parameters)
             GradCheck.Check(Loss, p.Value.Span, p.Grad.Clone().Span, name, eps: 1e-2f, rtol: 2e-2, atol: 2e-3);
     }

@@ -88,15 +88,18 @@ public sealed class ModelPayloadTest
     }
 
     [TestMethod]
-    [DataRow(0, 3, Rnn.Core.Layers.CellType.Lstm, 1, false, 2)]
-    [DataRow(12, 5, Rnn.Core.Layers.CellType.Gru, 2, true, 3)]
-    [DataRow(7, 1, Rnn.Core.Layers.CellType.Rnn, 3, false, 1)]
-    public void ParameterCount_WithoutBuilding_EqualsTheBuiltNetworks(int vocabulary, int inputSize, Rnn.Core.Layers.CellType cell, int layers, bool bidirectional, int outputs)
+    [DataRow(0, 3, Rnn.Core.Layers.CellType.Lstm, 1, false, 2, 0)]
+    [DataRow(12, 5, Rnn.Core.Layers.CellType.Gru, 2, true, 3, 0)]
+    [DataRow(7, 1, Rnn.Core.Layers.CellType.Rnn, 3, false, 1, 0)]
+    [DataRow(9, 0, Rnn.Core.Layers.CellType.Lstm, 1, false, 2, 64)]
+    public void ParameterCount_WithoutBuilding_EqualsTheBuiltNetworks(int vocabulary, int inputSize, Rnn.Core.Layers.CellType cell, int layers, bool bidirectional, int outputs,
+        int wideBuckets)
     {
         var options = new Rnn.Core.Models.SequenceModelOptions
         {
             Cell = cell, VocabularySize = vocabulary, EmbeddingSize = 6, InputSize = inputSize, HiddenSize = 4,
             NumLayers = layers, Bidirectional = bidirectional, OutputSize = outputs, PaddingIndex = vocabulary > 0 ? 0 : null,
+            WideBuckets = wideBuckets, WideCharNGrams = wideBuckets > 0 ? 4 : 0,
         };
         long built = new Rnn.Core.Models.SequenceModel(options).Parameters.Sum(p => (long)p.Value.Value.Length);
         Assert.AreEqual(built, ModelPayload.ParameterCount(options));

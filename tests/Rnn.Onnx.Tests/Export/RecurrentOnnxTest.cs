@@ -236,16 +236,36 @@ public sealed class RecurrentOnnxTest
         StringAssert.Contains(ex.Message, "per-step head");
     }
 
-    [TestMethod]
-    public void ExportOnnx_LoadedPipeline_WritesTheSameModelAsTheFittedOne()
+    private static (ITransformer Model, IDataView Data) SmallTokenRegression(MLContext ml, int? wideBuckets)
     {
-        var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(TextRows(40, 8));
         var model = ml.Transforms.Text.TokenizeIntoWords("Tokens", nameof(TextRow.Text))
             .Append(ml.Transforms.Conversion.MapValueToKey("Tokens"))
             .Append(ml.Transforms.CopyColumns("Label", "Value"))
-            .Append(ml.Regression.Trainers.Recurrent(new RecurrentTrainerOptions { FeatureColumnName = "Tokens", HiddenSize = 4, EmbeddingSize = 3, Epochs = 1, Seed = 2 }))
+            .Append(ml.Regression.Trainers.Recurrent(new RecurrentTrainerOptions { FeatureColumnName = "Tokens", HiddenSize = 4, EmbeddingSize = 3, Epochs = 1, Seed = 2, WideBuckets = wideBuckets }))
             .Fit(data);
+        return (model, data);
+    }
+
+    [TestMethod]
+    public void ToOnnx_DefaultTextModel_ExportsTheWidePathAndOnlyThen()
+    {
+        // A default text model has the wide (bag-of-words) path; the graph carries it (ToOnnx_TokenModelFittedByMLNet checks the scores).
+        var ml = new MLContext(seed: 1);
+        var (wide, _) = SmallTokenRegression(ml, wideBuckets: null);
+        var (plain, _) = SmallTokenRegression(ml, wideBuckets: 0);
+        Assert.IsNotNull(RecurrentModel.FromTransformer(wide).Network.Wide);
+        var withWide = Rnn.Onnx.Protobuf.ModelProto.Parser.ParseFrom(RecurrentModel.FromTransformer(wide).ToOnnx());
+        var without = Rnn.Onnx.Protobuf.ModelProto.Parser.ParseFrom(RecurrentModel.FromTransformer(plain).ToOnnx());
+        CollectionAssert.Contains(withWide.Graph.Initializer.Select(i => i.Name).ToList(), "wide.weight");
+        Assert.IsFalse(without.Graph.Initializer.Any(i => i.Name.StartsWith("wide", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void ExportOnnx_LoadedPipeline_WritesTheSameModelAsTheFittedOne()
+    {
+        var ml = new MLContext(seed: 1);
+        var (model, data) = SmallTokenRegression(ml, wideBuckets: null);
         using var stream = new MemoryStream();
         ml.Model.Save(model, data.Schema, stream);
         stream.Position = 0;
