@@ -160,6 +160,7 @@ public static partial class SequenceTrainer
         var batch = new SequenceBatch();
         var classTargets = new int[options.BatchSize];
         float[] valueTargets = [];
+        int[] order = [];
         var history = new List<EpochSummary>();
         var clock = Stopwatch.StartNew();
         bool validated = false;
@@ -175,7 +176,7 @@ public static partial class SequenceTrainer
                 if (chunk.Count == 0) continue;
                 if (!validated) { Validate(model, chunk, options); validated = true; }
                 if (valueTargets.Length < options.BatchSize * chunk.TargetWidth) valueTargets = new float[options.BatchSize * chunk.TargetWidth];
-                var order = new int[chunk.Count];
+                if (order.Length != chunk.Count) order = new int[chunk.Count]; // every chunk but the last has the same size
                 foreach (var (start, count) in PlanBatches(chunk, options.BatchSize, rng, order))
                 {
                     CheckCancelled(options, session, model, epoch, batches + 1);

@@ -178,12 +178,18 @@ public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTra
 
     private long _skipped;
 
-    /// <summary>Reads the rows of <paramref name="input"/> as datasets of at most <paramref name="chunkSize"/> examples.</summary>
+    /// <summary>
+    /// Reads the rows of <paramref name="input"/> as datasets of at most <paramref name="chunkSize"/> examples. A chunk's
+    /// sequence arrays are reused by the next chunk (slot by slot, when the length matches), so a consumer must be done
+    /// with one chunk before asking for the next: streaming then allocates no array per row once the first chunk is read,
+    /// instead of leaving a chunk's worth of them (long-lived, so promoted to generation 2) as garbage every chunk.
+    /// </summary>
     private IEnumerable<SequenceDataset> ReadChunks(IDataView input, SequenceFeatures features, DataViewSchema.Column featureColumn,
         DataViewSchema.Column labelColumn, TrainingLabelReader labels, int chunkSize)
     {
         var tokens = new List<int[]>();
         var values = new List<float[]>();
+        int count = 0; // rows in the current chunk; tokens or values may hold more slots, from the previous chunk
         var classTargets = new List<int>();
         var valueTargets = new List<float>();
         using var cursor = input.GetRowCursor([featureColumn, labelColumn]);
@@ -204,24 +210,38 @@ public sealed partial class RecurrentTrainer : IEstimator<RecurrentPredictionTra
                     _skipped++; // ML.NET's trainers skip rows with a missing label; an empty sequence has nothing to learn from
                     continue;
                 }
-                if (features.IsKey) tokens.Add(reader.Tokens(row).ToArray());
-                else values.Add(reader.Steps(row).ToArray());
+                if (features.IsKey) Put(tokens, count, reader.Tokens(row));
+                else Put(values, count, reader.Steps(row));
+                count++;
                 if (Task == RecurrentTask.Regression) valueTargets.Add(value);
                 else classTargets.Add(label);
             }
-            int count = features.IsKey ? tokens.Count : values.Count;
             if (count > 0 && (!more || count == chunkSize))
             {
+                Trim(tokens, count); // only the last chunk can be shorter than the one before it
+                Trim(values, count);
                 yield return Task == RecurrentTask.Regression
                     ? (features.IsKey ? SequenceDataset.FromTokens(tokens, valueTargets.ToArray(), 1) : SequenceDataset.FromValues(values, features.StepSize, valueTargets.ToArray(), 1))
                     : (features.IsKey ? SequenceDataset.FromTokens(tokens, classTargets.ToArray()) : SequenceDataset.FromValues(values, features.StepSize, classTargets.ToArray()));
-                tokens = [];
-                values = [];
+                count = 0;
                 classTargets.Clear();
                 valueTargets.Clear();
             }
             if (!more) yield break;
         }
+    }
+
+    /// <summary>Puts <paramref name="row"/> in slot <paramref name="index"/>, reusing the array there when it has the row's length.</summary>
+    private static void Put<T>(List<T[]> rows, int index, ReadOnlySpan<T> row)
+    {
+        if (index == rows.Count) rows.Add(row.ToArray());
+        else if (rows[index].Length == row.Length) row.CopyTo(rows[index]);
+        else rows[index] = row.ToArray();
+    }
+
+    private static void Trim<T>(List<T[]> rows, int count)
+    {
+        if (rows.Count > count) rows.RemoveRange(count, rows.Count - count);
     }
 
     /// <inheritdoc/>
