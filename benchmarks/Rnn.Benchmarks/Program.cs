@@ -11,6 +11,7 @@ using Rnn.Benchmarks.Workloads;
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- --check-flops
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- sweep [--torch]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- scan
+// dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- charlm-fit [--engine both] [--seconds 20] [--rounds 3] [--threads 2]
 // dotnet run -c Release --project benchmarks/Rnn.Benchmarks -- bdn --filter '*Gemm*'
 
 if (args.Length > 0 && args[0] == "bdn")
@@ -96,5 +97,14 @@ root.Subcommands.Add(sweep);
 var scan = new Command("scan", "Break-even scans: 1 vs 2 threads, Simple vs Blocked") { secondsOption };
 scan.SetAction(parse => GemmScan.Run(parse.GetValue(secondsOption)));
 root.Subcommands.Add(scan);
+
+var fitEngineOption = new Option<string>("--engine") { Description = "managed, torchsharp or both (alternating per round)", DefaultValueFactory = _ => "both" };
+var fitSecondsOption = new Option<double>("--seconds") { Description = "Training seconds per run (LanguageModelOptions.TimeBudget)", DefaultValueFactory = _ => 20 };
+var charLmFit = new Command("charlm-fit", "charlm through LanguageModelTrainer.Fit (carried state, clipping) on the managed engine and on libtorch: tokens/s")
+{
+    fitEngineOption, fitSecondsOption, roundsOption, threadsOption,
+};
+charLmFit.SetAction(parse => CharLmFit.Run(parse.GetValue(fitEngineOption)!, parse.GetValue(fitSecondsOption), parse.GetValue(roundsOption), parse.GetValue(threadsOption)));
+root.Subcommands.Add(charLmFit);
 
 return root.Parse(args).Invoke();

@@ -108,6 +108,18 @@ public sealed class TorchSequenceModel : nn.Module
     /// <param name="c0">LSTM: initial cell state [L·D, B, H], with <paramref name="h0"/>.</param>
     public Tensor Forward(Tensor input, long[]? lengths = null, Tensor? h0 = null, Tensor? c0 = null)
     {
+        var (logits, hN, cN) = ForwardWithState(input, lengths, h0, c0);
+        hN.Dispose();
+        cN?.Dispose();
+        return logits;
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/>, also returning the recurrent layer's final states [L·D, B, H] (h_n, and c_n for an LSTM):
+    /// a language model carries them into its next chunk.
+    /// </summary>
+    internal TorchSequenceOutput ForwardWithState(Tensor input, long[]? lengths = null, Tensor? h0 = null, Tensor? c0 = null)
+    {
         ArgumentNullException.ThrowIfNull(input);
         long b = input.shape[0], t = input.shape[1];
         using var scope = NewDisposeScope();
@@ -157,7 +169,7 @@ public sealed class TorchSequenceModel : nn.Module
         if (training && Options.Dropout > 0f) head = nn.functional.dropout(head, Options.Dropout, training: true);
         var logits = _fc.call(head);                                                               // [B, O] or [B, T, O]
         if (Options.Pooling is null && variable) logits = logits.mul(StepMask(lengths!, t, logits.device).to(ScalarType.Float32));
-        return logits.MoveToOuterDisposeScope();
+        return new TorchSequenceOutput(logits.MoveToOuterDisposeScope(), r.HN.MoveToOuterDisposeScope(), r.CN?.MoveToOuterDisposeScope());
     }
 
     // [B, T, 1]: true at valid steps
@@ -171,3 +183,9 @@ public sealed class TorchSequenceModel : nn.Module
     private static Tensor LengthColumn(long[] lengths, Device device) =>
         tensor(lengths.Select(n => (float)n).ToArray(), dtype: ScalarType.Float32, device: device).unsqueeze(1);
 }
+
+/// <summary>The result of <see cref="TorchSequenceModel.ForwardWithState"/>.</summary>
+/// <param name="Logits">[B, O] (pooled) or [B, T, O] (per step).</param>
+/// <param name="HN">Final hidden state of every layer and direction [L·D, B, H].</param>
+/// <param name="CN">LSTM: final cell state [L·D, B, H]; otherwise null.</param>
+internal sealed record TorchSequenceOutput(Tensor Logits, Tensor HN, Tensor? CN);

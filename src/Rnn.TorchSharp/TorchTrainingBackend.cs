@@ -6,14 +6,17 @@ using static TorchSharp.torch;
 namespace Rnn.TorchSharp;
 
 /// <summary>
-/// The libtorch backend of <see cref="SequenceTrainer"/>: set <see cref="TrainerOptions.Backend"/> to an instance and the
-/// trainer's loop (length-bucketed batches, validation, early stopping, schedules, progress) runs its steps on libtorch
+/// The libtorch backend of <see cref="SequenceTrainer"/> and <see cref="LanguageModelTrainer"/>: set
+/// <see cref="TrainerOptions.Backend"/> (or <see cref="LanguageModelOptions.Backend"/>) to an instance and the
+/// trainer's loop (batches or chunks, validation, early stopping or best weights, schedules, time budget, progress) runs its
+/// steps on libtorch
 /// (<see cref="TorchSequenceModel"/>, libtorch's Adam / AdamW / SGD, <c>clip_grad_norm_</c>); the trained weights end up in
 /// the managed <see cref="SequenceModel"/>, which then predicts without libtorch.
 /// </summary>
 /// <remarks>
 /// Training starts from the managed model's weights, so both backends start alike. Dropout draws come from libtorch's
-/// generator, seeded from <see cref="TrainerOptions.Seed"/> when a session starts.
+/// generator, seeded when a session starts from <see cref="TrainerOptions.Seed"/> (<see cref="SequenceTrainer"/>) or from the
+/// model's <see cref="SequenceModelOptions.Seed"/> (<see cref="LanguageModelTrainer"/>).
 /// </remarks>
 public sealed class TorchTrainingBackend : ITrainingBackend
 {
@@ -38,5 +41,18 @@ public sealed class TorchTrainingBackend : ITrainingBackend
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         return new TorchTrainingSession(model, options, Device);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// libtorch's Adam / AdamW / SGD and <c>clip_grad_norm_</c>, cross-entropy over every position of a chunk; dropout draws
+    /// come from libtorch's generator, seeded from the model's <see cref="SequenceModelOptions.Seed"/> when the session
+    /// starts (on the CPU, the same seed gives the same run).
+    /// </remarks>
+    public ILanguageModelSession CreateLanguageModelSession(SequenceModel model, LanguageModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        return new TorchLanguageModelSession(model, options, Device);
     }
 }

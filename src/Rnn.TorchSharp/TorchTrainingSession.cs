@@ -31,12 +31,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
         var byName = _net.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         _byManagedOrder = model.Parameters.Keys.Select(name => byName[name]).ToArray();
         _trainable = _byManagedOrder.Where(p => p.requires_grad).ToArray();
-        _optimizer = options.Optimizer switch
-        {
-            OptimizerKind.Adam => optim.Adam(_trainable, options.LearningRate, weight_decay: options.WeightDecay),
-            OptimizerKind.AdamW => optim.AdamW(_trainable, options.LearningRate, weight_decay: options.WeightDecay),
-            _ => optim.SGD(_trainable, options.LearningRate, momentum: 0.9, weight_decay: options.WeightDecay),
-        };
+        _optimizer = CreateOptimizer(_trainable, options.Optimizer, options.LearningRate, options.WeightDecay);
         if (options.ClassWeights is { } weights) _classWeights = tensor(weights, dtype: ScalarType.Float32, device: device);
     }
 
@@ -80,7 +75,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
     public ManagedTensor Predict(SequenceBatch batch)
     {
         _net.eval();
-        using var noGrad = no_grad();
+        // Not under no_grad: see TorchLanguageModelSession.Loss (libtorch's CPU LSTM inference path gives other outputs).
         using var scope = NewDisposeScope();
         var (input, lengths) = ToTorch(batch, _net.Device);
         var logits = _net.Forward(input, lengths);
@@ -89,22 +84,9 @@ internal sealed class TorchTrainingSession : ITrainingSession
         return result;
     }
 
-    public float[][] Snapshot(float[][]? into)
-    {
-        into ??= _byManagedOrder.Select(p => new float[p.numel()]).ToArray();
-        for (int i = 0; i < _byManagedOrder.Length; i++) TorchParameters.ToManaged(_byManagedOrder[i], into[i]);
-        return into;
-    }
+    public float[][] Snapshot(float[][]? into) => Snapshot(_byManagedOrder, into);
 
-    public void Restore(float[][] saved)
-    {
-        using var noGrad = no_grad();
-        for (int i = 0; i < _byManagedOrder.Length; i++)
-        {
-            using var values = tensor(saved[i], _byManagedOrder[i].shape, dtype: ScalarType.Float32);
-            _byManagedOrder[i].copy_(values);
-        }
-    }
+    public void Restore(float[][] saved) => Restore(_byManagedOrder, saved);
 
     public void Complete() => _net.CopyTo(_model);
 
@@ -131,7 +113,35 @@ internal sealed class TorchTrainingSession : ITrainingSession
         return result;
     }
 
-    private static double GlobalNorm(TorchParameter[] parameters)
+    /// <summary>libtorch's optimiser of <paramref name="kind"/> over <paramref name="parameters"/>, configured as the managed one (SGD with momentum 0.9).</summary>
+    internal static optim.Optimizer CreateOptimizer(TorchParameter[] parameters, OptimizerKind kind, float learningRate, float weightDecay) => kind switch
+    {
+        OptimizerKind.Adam => optim.Adam(parameters, learningRate, weight_decay: weightDecay),
+        OptimizerKind.AdamW => optim.AdamW(parameters, learningRate, weight_decay: weightDecay),
+        _ => optim.SGD(parameters, learningRate, momentum: 0.9, weight_decay: weightDecay),
+    };
+
+    /// <summary>Copies the values of <paramref name="parameters"/> into <paramref name="into"/> (allocated when null).</summary>
+    internal static float[][] Snapshot(TorchParameter[] parameters, float[][]? into)
+    {
+        into ??= parameters.Select(p => new float[p.numel()]).ToArray();
+        for (int i = 0; i < parameters.Length; i++) TorchParameters.ToManaged(parameters[i], into[i]);
+        return into;
+    }
+
+    /// <summary>Sets <paramref name="parameters"/> from a <see cref="Snapshot(TorchParameter[], float[][])"/>.</summary>
+    internal static void Restore(TorchParameter[] parameters, float[][] saved)
+    {
+        using var noGrad = no_grad();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            using var values = tensor(saved[i], parameters[i].shape, dtype: ScalarType.Float32);
+            parameters[i].copy_(values);
+        }
+    }
+
+    /// <summary>The global L2 norm of the gradients of <paramref name="parameters"/>.</summary>
+    internal static double GlobalNorm(TorchParameter[] parameters)
     {
         using var noGrad = no_grad();
         double sum = 0;

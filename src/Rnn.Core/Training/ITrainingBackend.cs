@@ -21,6 +21,15 @@ public interface ITrainingBackend
     /// <param name="model">The managed model, whose options define the network and whose weights are the starting point.</param>
     /// <param name="options">The optimiser, learning rate, weight decay, clipping and loss to use.</param>
     ITrainingSession CreateSession(SequenceModel model, TrainerOptions options);
+
+    /// <summary>
+    /// Starts training <paramref name="model"/> as a language model for <see cref="LanguageModelTrainer"/>: the session
+    /// starts from the model's current weights, and its <see cref="ILanguageModelSession.Complete"/> writes the trained
+    /// weights back into the model.
+    /// </summary>
+    /// <param name="model">A per-step token model (see <see cref="LanguageModelTrainer.Fit"/>); its options define the network and its <see cref="SequenceModelOptions.Seed"/> seeds dropout.</param>
+    /// <param name="options">The optimiser, learning rate, weight decay and clipping to use.</param>
+    ILanguageModelSession CreateLanguageModelSession(SequenceModel model, LanguageModelOptions options);
 }
 
 /// <summary>One training run on a backend: a network with its optimiser state. Not thread-safe.</summary>
@@ -50,5 +59,47 @@ public interface ITrainingSession : IDisposable
     void Restore(float[][] saved);
 
     /// <summary>Writes the trained weights into the managed model (a no-op for the managed engine, which trains it in place).</summary>
+    void Complete();
+}
+
+// N = B·T predicted positions, L = layers, H = hidden.
+
+/// <summary>
+/// One language-model run on a backend (<see cref="LanguageModelTrainer"/>): a network, its optimiser state and the
+/// recurrent state carried from one chunk to the next. <see cref="LanguageModelTrainer"/> keeps the loop (streams, chunks,
+/// epochs, validation, best weights, time budget, progress). Not thread-safe.
+/// </summary>
+public interface ILanguageModelSession : IDisposable
+{
+    /// <summary>
+    /// One optimisation step on a chunk in training mode: zero the gradients; forward from the carried state
+    /// (<paramref name="fromCarriedState"/>) or from zero; keep the final state (h, and c for an LSTM, [L, B, H]) as the new
+    /// carried state, detached; mean next-token cross-entropy; backward through the chunk; clip the global gradient norm
+    /// to <see cref="LanguageModelOptions.GradientClipNorm"/> (0: no clipping); update.
+    /// </summary>
+    /// <param name="batch">Token ids [B, T], full length.</param>
+    /// <param name="targets">The next token of every position [N], row-major as the inputs.</param>
+    /// <param name="fromCarriedState">Start from the state the previous call left; false starts from zero.</param>
+    /// <param name="gradientNorm">The global gradient norm before clipping.</param>
+    /// <returns>The mean cross-entropy over the N positions (nats per token).</returns>
+    double Step(SequenceBatch batch, ReadOnlySpan<int> targets, bool fromCarriedState, out float gradientNorm);
+
+    /// <summary>
+    /// The mean next-token cross-entropy of a chunk in evaluation mode, no gradient; the final state becomes the carried
+    /// state, as in <see cref="Step"/>.
+    /// </summary>
+    /// <param name="batch">Token ids [B, T], full length.</param>
+    /// <param name="targets">The next token of every position [N].</param>
+    /// <param name="fromCarriedState">Start from the state the previous call left; false starts from zero.</param>
+    /// <returns>The mean cross-entropy over the N positions (nats per token).</returns>
+    double Loss(SequenceBatch batch, ReadOnlySpan<int> targets, bool fromCarriedState);
+
+    /// <summary>Copies the current trainable weights (<see cref="Parameter.RequiresGrad"/>), in the order of the model's <see cref="Module.Parameters"/>, into <paramref name="into"/> (allocated when null).</summary>
+    float[][] Snapshot(float[][]? into);
+
+    /// <summary>Sets the weights from a <see cref="Snapshot"/>.</summary>
+    void Restore(float[][] saved);
+
+    /// <summary>Writes the current weights into the managed model (a no-op for the managed engine, which trains it in place); may be called more than once.</summary>
     void Complete();
 }

@@ -69,6 +69,16 @@ public sealed record LanguageModelOptions
     /// difference when it is from another model, corpus or options.
     /// </summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>
+    /// The engine that computes the chunks: null for the managed engine of Rnn.Core, or another backend (libtorch through
+    /// <c>Rnn.TorchSharp</c>'s <c>TorchTrainingBackend</c>). The loop is the same either way (streams, carried state,
+    /// validation, best weights, time budget, progress), and the trained weights end up in the managed model. With a
+    /// backend the managed model holds the current weights at the end of every epoch, before the epoch-end
+    /// <see cref="Progress"/> report (so the report may sample from it); <see cref="CheckpointPath"/> and
+    /// <see cref="ResumeFrom"/> need the managed engine. Default null.
+    /// </summary>
+    public ITrainingBackend? Backend { get; init; }
 }
 
 /// <summary>Progress of a language-model run, reported after every chunk and at the end of every epoch.</summary>

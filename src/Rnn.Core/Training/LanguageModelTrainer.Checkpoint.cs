@@ -25,14 +25,14 @@ public static partial class LanguageModelTrainer
         /// <summary>True after every <c>every</c>-th chunk and after an epoch's last chunk.</summary>
         public bool IsDue(int chunk, int chunks) => ++_chunks % every == 0 || chunk == chunks;
 
-        public void Save(Optimizer optimizer, StepBuffers step, float[][]? best, ChunkPosition position)
+        public void Save(Optimizer optimizer, CarriedState state, float[][]? best, ChunkPosition position)
         {
             var checkpoint = new TrainingCheckpoint(nameof(LanguageModelTrainer), run);
             checkpoint.AddModel(model);
             checkpoint.AddOptimizer(optimizer);
             if (best is not null) checkpoint.AddWeights("best", model, best);
-            checkpoint.AddTensor("state.h", step.State.H);
-            if (step.State.C is not null) checkpoint.AddTensor("state.c", step.State.C);
+            checkpoint.AddTensor("state.h", state.H);
+            if (state.C is not null) checkpoint.AddTensor("state.c", state.C);
             checkpoint.Set("epoch", position.Epoch);
             checkpoint.Set("chunk", position.Chunk);
             checkpoint.Set("loss_sum", position.LossSum);
@@ -51,15 +51,15 @@ public static partial class LanguageModelTrainer
     /// Reads <see cref="LanguageModelOptions.ResumeFrom"/> (null when unset): sets the model's weights and generators, the
     /// optimiser, the carried state and the best weights, and returns where to continue.
     /// </summary>
-    private static ChunkPosition? Resume(SequenceModel model, Optimizer optimizer, StepBuffers step, ReadOnlySpan<int> tokens,
+    private static ChunkPosition? Resume(SequenceModel model, Optimizer optimizer, CarriedState state, ReadOnlySpan<int> tokens,
         LanguageModelOptions options, ref float[][]? best)
     {
         if (options.ResumeFrom is null) return null;
         var checkpoint = TrainingCheckpoint.Load(options.ResumeFrom, nameof(LanguageModelTrainer), DescribeRun(model, tokens, options));
         checkpoint.RestoreModel(model);
         checkpoint.RestoreOptimizer(optimizer);
-        checkpoint.Values("state.h", step.State.H.Length).CopyTo(step.State.H.Span);
-        if (step.State.C is not null) checkpoint.Values("state.c", step.State.C.Length).CopyTo(step.State.C.Span);
+        checkpoint.Values("state.h", state.H.Length).CopyTo(state.H.Span);
+        if (state.C is not null) checkpoint.Values("state.c", state.C.Length).CopyTo(state.C.Span);
         best = checkpoint.Weights("best", model);
         return new ChunkPosition(checkpoint.Int("epoch"), checkpoint.Int("chunk"), checkpoint.Double("loss_sum"), checkpoint.Long("epoch_tokens"),
             checkpoint.Long("tokens_trained"), (float)checkpoint.Double("gradient_norm"), checkpoint.Bool("has_state"), checkpoint.Double("best_loss"),

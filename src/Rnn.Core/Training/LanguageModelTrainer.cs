@@ -51,9 +51,10 @@ public static partial class LanguageModelTrainer
             ThrowHelper.ThrowArgument(nameof(tokens), $"the training part holds {train.Length} token(s) after holding out {held} for validation; at least 2 are needed");
 
         var streams = new Streams(train, options.BatchSize, options.SequenceLength);
-        var optimizer = CreateOptimizer(model, options);
-        var parameters = model.Parameters.Values.Where(p => p.RequiresGrad).ToArray();
-        var step = new StepBuffers(model, streams.Batch, streams.Steps);
+        using var session = CreateSession(model, options, streams.Batch);
+        var managed = session as ManagedSession;   // checkpoints need the managed engine (CheckOptions says so otherwise)
+        var batch = new SequenceBatch();
+        var targets = new int[streams.Batch * streams.Steps];
         var history = new List<LanguageModelEpoch>();
         var clock = Stopwatch.StartNew();
         TimeSpan budget = options.TimeBudget ?? TimeSpan.MaxValue;
@@ -63,12 +64,11 @@ public static partial class LanguageModelTrainer
         float[][]? best = null;              // parameter values of the best validation epoch
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0;
-        var checkpoints = ChunkCheckpointWriter.Create(model, tokens, options);
-        var resume = Resume(model, optimizer, step, tokens, options, ref best);
+        var checkpoints = managed is null ? null : ChunkCheckpointWriter.Create(model, tokens, options);
+        var resume = managed is null ? null : Resume(model, managed.Optimizer, managed.State, tokens, options, ref best);
         if (resume is not null) (bestLoss, bestEpoch, tokensTrained) = (resume.BestLoss, resume.BestEpoch, resume.TokensTrained);
         history.AddRange(resume?.History ?? []);
 
-        model.Train();
         for (int epoch = resume?.Epoch ?? 1; epoch <= options.Epochs && !stoppedByBudget; epoch++)
         {
             var epochStart = clock.Elapsed;
@@ -76,28 +76,22 @@ public static partial class LanguageModelTrainer
             long epochTokens = resume?.EpochTokens ?? 0;
             float gradNorm = resume?.GradientNorm ?? 0;
             int chunk = resume?.Chunk ?? 0;
-            step.HasState = resume?.HasState ?? false;
+            bool hasState = resume?.HasState ?? false;   // the state is zero at the start of every epoch
             resume = null;
             for (; chunk < streams.Chunks; chunk++)
             {
                 var chunkStart = clock.Elapsed;
-                int positions = streams.Fill(chunk, step.Batch, step.Targets);
-                optimizer.ZeroGrad();
-                Tensor logits = model.Forward(step.Batch, step.HasState && options.CarryState ? step.State : null);
-                step.CarryFinalState();
-                step.LogitsGrad.Resize(logits.Shape);
-                double loss = CrossEntropyLoss.Forward(logits.Span, logits.Size(2), step.Targets.AsSpan(0, positions), step.LogitsGrad.Span);
-                model.Backward(step.LogitsGrad);
-                gradNorm = ClipGradNorm(parameters, options.GradientClipNorm);
-                optimizer.Step();
+                int positions = streams.Fill(chunk, batch, targets);
+                double loss = session.Step(batch, targets.AsSpan(0, positions), hasState && options.CarryState, out gradNorm);
+                hasState = true;
 
                 lossSum += loss * positions;
                 epochTokens += positions;
                 tokensTrained += positions;
                 trainingTime += clock.Elapsed - chunkStart;
                 if (checkpoints?.IsDue(chunk + 1, streams.Chunks) == true)
-                    checkpoints.Save(optimizer, step, best, new ChunkPosition(epoch, chunk + 1, lossSum, epochTokens, tokensTrained, gradNorm,
-                        step.HasState, bestLoss, bestEpoch, history));
+                    checkpoints.Save(managed!.Optimizer, managed.State, best, new ChunkPosition(epoch, chunk + 1, lossSum, epochTokens, tokensTrained, gradNorm,
+                        hasState, bestLoss, bestEpoch, history));
                 bool outOfTime = clock.Elapsed >= budget || cancellationToken.IsCancellationRequested;
                 options.Progress?.Invoke(new LanguageModelProgress(epoch, chunk + 1, streams.Chunks, lossSum / epochTokens, null, gradNorm,
                     tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), clock.Elapsed, false));
@@ -110,23 +104,27 @@ public static partial class LanguageModelTrainer
             }
 
             double? validationLoss = validation.Length >= 2
-                ? Evaluate(model, validation, Math.Min(options.BatchSize, validation.Length - 1), options.SequenceLength)
+                ? Evaluate(session, validation, Math.Min(options.BatchSize, validation.Length - 1), options.SequenceLength, carryState: true)
                 : null;
-            model.Train();
             if (validationLoss < bestLoss)
             {
                 bestLoss = validationLoss.Value;
                 bestEpoch = epoch;
-                if (options.RestoreBestWeights) best = Snapshot(parameters, best);
+                if (options.RestoreBestWeights) best = session.Snapshot(best);
             }
             double trainingLoss = lossSum / Math.Max(1, epochTokens);
             history.Add(new LanguageModelEpoch(epoch, trainingLoss, validationLoss, (clock.Elapsed - epochStart).TotalSeconds, epochTokens,
                 chunk == streams.Chunks));
-            options.Progress?.Invoke(new LanguageModelProgress(epoch, chunk, streams.Chunks, trainingLoss, validationLoss, gradNorm,
-                tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), clock.Elapsed, true));
+            if (options.Progress is not null)
+            {
+                session.Complete();   // the managed model holds the epoch's weights for the report (a backend trains a copy)
+                options.Progress(new LanguageModelProgress(epoch, chunk, streams.Chunks, trainingLoss, validationLoss, gradNorm,
+                    tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), clock.Elapsed, true));
+            }
         }
-        if (best is not null && bestEpoch != history.Count) Restore(parameters, best);
+        if (best is not null && bestEpoch != history.Count) session.Restore(best);
         else bestEpoch = history.Count;
+        session.Complete();
         model.Eval();
         return new LanguageModelResult(history, tokensTrained / Math.Max(trainingTime.TotalSeconds, 1e-9), stoppedByBudget, bestEpoch);
     }
@@ -149,17 +147,24 @@ public static partial class LanguageModelTrainer
         if (batchSize <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(batchSize), batchSize, "batchSize must be positive");
         if (sequenceLength <= 0) ThrowHelper.ThrowArgumentOutOfRange(nameof(sequenceLength), sequenceLength, "sequenceLength must be positive");
         CheckTokens(tokens, model.Options.VocabularySize);
+        using var session = new ManagedSession(model, options: null, batchSize);
+        double loss = Evaluate(session, tokens, batchSize, sequenceLength, carryState);
         model.Eval();
+        return loss;
+    }
+
+    /// <summary>Mean next-token cross-entropy of a session's network over <paramref name="tokens"/>, chunk by chunk, in evaluation mode.</summary>
+    private static double Evaluate(ILanguageModelSession session, ReadOnlySpan<int> tokens, int batchSize, int sequenceLength, bool carryState)
+    {
         var streams = new Streams(tokens, batchSize, sequenceLength);
-        var step = new StepBuffers(model, streams.Batch, streams.Steps);
+        var batch = new SequenceBatch();
+        var targets = new int[streams.Batch * streams.Steps];
         double lossSum = 0;
         long count = 0;
         for (int chunk = 0; chunk < streams.Chunks; chunk++)
         {
-            int positions = streams.Fill(chunk, step.Batch, step.Targets);
-            Tensor logits = model.Forward(step.Batch, step.HasState && carryState ? step.State : null);
-            step.CarryFinalState();
-            lossSum += CrossEntropyLoss.Forward(logits.Span, logits.Size(2), step.Targets.AsSpan(0, positions), default) * (double)positions;
+            int positions = streams.Fill(chunk, batch, targets);
+            lossSum += session.Loss(batch, targets.AsSpan(0, positions), chunk > 0 && carryState) * positions;
             count += positions;
         }
         return lossSum / count;
@@ -182,18 +187,6 @@ public static partial class LanguageModelTrainer
         if (maxNorm > 0f && coefficient < 1.0 && double.IsFinite(norm))
             foreach (var p in parameters) TensorPrimitives.Multiply(p.Grad.Span, (float)coefficient, p.Grad.Span);
         return (float)norm;
-    }
-
-    private static float[][] Snapshot(Parameter[] parameters, float[][]? into)
-    {
-        into ??= parameters.Select(p => new float[p.Value.Length]).ToArray();
-        for (int i = 0; i < parameters.Length; i++) parameters[i].Value.Span.CopyTo(into[i]);
-        return into;
-    }
-
-    private static void Restore(Parameter[] parameters, float[][] saved)
-    {
-        for (int i = 0; i < parameters.Length; i++) saved[i].CopyTo(parameters[i].Value.Span);
     }
 
     private static Optimizer CreateOptimizer(SequenceModel model, LanguageModelOptions options) => options.Optimizer switch
@@ -276,37 +269,115 @@ public static partial class LanguageModelTrainer
         }
     }
 
-    /// <summary>Reused per-step buffers: batch, targets [B·T], logits gradient [B, T, V], carried state [L, B, H].</summary>
-    private sealed class StepBuffers
+    private static ILanguageModelSession CreateSession(SequenceModel model, LanguageModelOptions options, int batchSize)
+    {
+        if (options.Backend is null) return new ManagedSession(model, options, batchSize);
+        if (options.CheckpointPath is not null)
+            ThrowHelper.ThrowArgument(nameof(options), $"LanguageModelOptions.CheckpointPath needs the managed engine; the {options.Backend.Name} backend keeps its own optimiser state. Set CheckpointPath to null or Backend to null");
+        if (options.ResumeFrom is not null)
+            ThrowHelper.ThrowArgument(nameof(options), $"LanguageModelOptions.ResumeFrom needs the managed engine; the {options.Backend.Name} backend cannot resume from a checkpoint. Set ResumeFrom to null or Backend to null");
+        return options.Backend.CreateLanguageModelSession(model, options);
+    }
+
+    /// <summary>
+    /// The managed engine: trains the model in place with Rnn.Core's optimisers. A training step allocates nothing: the
+    /// logits gradient and the carried state are reused.
+    /// </summary>
+    private sealed class ManagedSession : ILanguageModelSession
+    {
+        private readonly SequenceModel _model;
+        private readonly Optimizer? _optimizer;        // null when the session only evaluates
+        private readonly Parameter[] _parameters;      // the trainable ones
+        private readonly float _clipNorm;
+        private readonly Tensor _logitsGrad = new(0);  // [B, T, V]
+
+        public ManagedSession(SequenceModel model, LanguageModelOptions? options, int batchSize)
+        {
+            _model = model;
+            _optimizer = options is null ? null : CreateOptimizer(model, options);
+            _clipNorm = options?.GradientClipNorm ?? 0f;
+            _parameters = model.Parameters.Values.Where(p => p.RequiresGrad).ToArray();
+            State = new CarriedState(model, batchSize);
+        }
+
+        /// <summary>The optimiser, whose state a checkpoint saves.</summary>
+        public Optimizer Optimizer => _optimizer ?? throw new InvalidOperationException("this session only evaluates");
+
+        /// <summary>The state carried into the next chunk, which a checkpoint saves.</summary>
+        public CarriedState State { get; }
+
+        public double Step(SequenceBatch batch, ReadOnlySpan<int> targets, bool fromCarriedState, out float gradientNorm)
+        {
+            if (!_model.Training) _model.Train();
+            Optimizer.ZeroGrad();
+            Tensor logits = _model.Forward(batch, fromCarriedState ? State.Value : null);   // [B, T, V]
+            State.CopyFinalState();
+            _logitsGrad.Resize(logits.Shape);
+            double loss = CrossEntropyLoss.Forward(logits.Span, logits.Size(2), targets, _logitsGrad.Span);
+            _model.Backward(_logitsGrad);
+            gradientNorm = ClipGradNorm(_parameters, _clipNorm);
+            Optimizer.Step();
+            return loss;
+        }
+
+        public double Loss(SequenceBatch batch, ReadOnlySpan<int> targets, bool fromCarriedState)
+        {
+            if (_model.Training) _model.Eval();
+            Tensor logits = _model.Forward(batch, fromCarriedState ? State.Value : null);   // [B, T, V]
+            State.CopyFinalState();
+            return CrossEntropyLoss.Forward(logits.Span, logits.Size(2), targets, default);
+        }
+
+        public float[][] Snapshot(float[][]? into)
+        {
+            into ??= _parameters.Select(p => new float[p.Value.Length]).ToArray();
+            for (int i = 0; i < _parameters.Length; i++) _parameters[i].Value.Span.CopyTo(into[i]);
+            return into;
+        }
+
+        public void Restore(float[][] saved)
+        {
+            for (int i = 0; i < _parameters.Length; i++) saved[i].CopyTo(_parameters[i].Value.Span);
+        }
+
+        public void Complete()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>The recurrent state carried from one chunk into the next: h, and c for an LSTM, [L, B, H].</summary>
+    private sealed class CarriedState
     {
         private readonly RecurrentState _final;
 
-        public StepBuffers(SequenceModel model, int batch, int steps)
+        public CarriedState(SequenceModel model, int batch)
         {
             int layers = model.Rnn.NumLayers, h = model.Rnn.HiddenSize;
-            Targets = new int[batch * steps];
             // The model's final-state tensors are resized in place, never replaced: one view serves every step.
             _final = model.FinalState;
-            State = new RecurrentState(new Tensor(layers, batch, h), model.Options.Cell == CellType.Lstm ? new Tensor(layers, batch, h) : null);
+            Value = new RecurrentState(new Tensor(layers, batch, h), model.Options.Cell == CellType.Lstm ? new Tensor(layers, batch, h) : null);
         }
 
-        public SequenceBatch Batch { get; } = new();
+        public RecurrentState Value { get; }
 
-        public int[] Targets { get; }
+        public Tensor H => Value.H;
 
-        public Tensor LogitsGrad { get; } = new(0);
+        public Tensor? C => Value.C;
 
-        public RecurrentState State { get; }
-
-        public bool HasState { get; set; }
-
-        /// <summary>Copies the model's final state into <see cref="State"/> (detached: values only).</summary>
-        public void CarryFinalState()
+        /// <summary>Copies the model's final state in (detached: values only), taking its shape (validation may use fewer streams).</summary>
+        public void CopyFinalState()
         {
-            var final = _final;
-            final.H.Span.CopyTo(State.H.Span);
-            if (State.C is not null) final.C!.Span.CopyTo(State.C.Span);
-            HasState = true;
+            Value.H.Resize(_final.H.Shape);
+            _final.H.Span.CopyTo(Value.H.Span);
+            if (Value.C is not null)
+            {
+                Value.C.Resize(_final.C!.Shape);
+                _final.C.Span.CopyTo(Value.C.Span);
+            }
         }
     }
 }

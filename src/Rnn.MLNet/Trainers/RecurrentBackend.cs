@@ -30,22 +30,32 @@ internal static class TrainingBackendLoader
 
     /// <summary>The backend the options ask for: null for the managed engine.</summary>
     /// <exception cref="InvalidOperationException">TorchSharp is asked for but Rnn.TorchSharp, TorchSharp or libtorch cannot be loaded, or the device is unavailable.</exception>
-    public static ITrainingBackend? Create(RecurrentTrainerOptions options, IHostEnvironment? environment)
+    public static ITrainingBackend? Create(RecurrentTrainerOptions options, IHostEnvironment? environment) =>
+        Create(options.Backend, options.Device, environment, nameof(RecurrentTrainerOptions));
+
+    /// <summary>The backend <paramref name="backend"/> and <paramref name="device"/> ask for: null for the managed engine.</summary>
+    /// <param name="backend">The engine.</param>
+    /// <param name="device">"cpu", "cuda", "cuda:N", or null for MLContext's GPU settings (see <see cref="RecurrentTrainerOptions.Device"/>).</param>
+    /// <param name="environment">The MLContext, whose GpuDeviceId and FallbackToCpu apply when <paramref name="device"/> is null.</param>
+    /// <param name="optionsName">The options class, named in messages.</param>
+    /// <exception cref="InvalidOperationException">TorchSharp is asked for but Rnn.TorchSharp, TorchSharp or libtorch cannot be loaded, or the device is unavailable.</exception>
+    /// <exception cref="ArgumentException">The device name is not "cpu", "cuda" or "cuda:N".</exception>
+    public static ITrainingBackend? Create(RecurrentBackend backend, string? device, IHostEnvironment? environment, string optionsName)
     {
-        if (options.Backend == RecurrentBackend.Managed) return null;
+        if (backend == RecurrentBackend.Managed) return null;
         var context = environment as MLContext;
-        string device = options.Device ?? (context?.GpuDeviceId is int id ? $"cuda:{id}" : "cpu");
+        device ??= context?.GpuDeviceId is int id ? $"cuda:{id}" : "cpu";
         try
         {
-            return Load(device);
+            return Load(device, optionsName);
         }
         catch (InvalidOperationException) when (context?.FallbackToCpu == true && !device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
         {
-            return Load("cpu"); // MLContext.FallbackToCpu: no usable GPU, train on the CPU instead
+            return Load("cpu", optionsName); // MLContext.FallbackToCpu: no usable GPU, train on the CPU instead
         }
     }
 
-    private static ITrainingBackend Load(string device)
+    private static ITrainingBackend Load(string device, string optionsName)
     {
         const string Reference = "Add a reference to the Rnn.TorchSharp package and to TorchSharp-cpu (or TorchSharp-cuda-linux / TorchSharp-cuda-windows for a GPU) in the application, or use RecurrentBackend.Managed.";
         Type? type;
@@ -55,10 +65,10 @@ internal static class TrainingBackendLoader
         }
         catch (Exception e) when (e is FileLoadException or BadImageFormatException)
         {
-            throw new InvalidOperationException($"RecurrentTrainerOptions.Backend = TorchSharp: the Rnn.TorchSharp assembly cannot be loaded ({e.Message}). {Reference}", e);
+            throw new InvalidOperationException($"{optionsName}.Backend = TorchSharp: the Rnn.TorchSharp assembly cannot be loaded ({e.Message}). {Reference}", e);
         }
         if (type is null)
-            throw new InvalidOperationException($"RecurrentTrainerOptions.Backend = TorchSharp needs the Rnn.TorchSharp assembly, which this application does not have. {Reference}");
+            throw new InvalidOperationException($"{optionsName}.Backend = TorchSharp needs the Rnn.TorchSharp assembly, which this application does not have. {Reference}");
         try
         {
             return (ITrainingBackend)Activator.CreateInstance(type, device)!;
@@ -70,7 +80,7 @@ internal static class TrainingBackendLoader
         }
         catch (Exception e) when (e is TargetInvocationException or FileNotFoundException or FileLoadException or TypeLoadException or TypeInitializationException)
         {
-            throw new InvalidOperationException($"RecurrentTrainerOptions.Backend = TorchSharp: TorchSharp or libtorch cannot be loaded ({(e.InnerException ?? e).Message}). {Reference}", e);
+            throw new InvalidOperationException($"{optionsName}.Backend = TorchSharp: TorchSharp or libtorch cannot be loaded ({(e.InnerException ?? e).Message}). {Reference}", e);
         }
     }
 }

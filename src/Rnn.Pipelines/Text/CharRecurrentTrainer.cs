@@ -50,7 +50,8 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
     public LanguageModelResult? LastTrainingResult { get; private set; }
 
     /// <summary>Learns the vocabulary and trains the network on the corpus in <see cref="TextColumnName"/>.</summary>
-    /// <exception cref="ArgumentException">The column is missing or not scalar text, or the corpus has fewer than two characters (the message names the column).</exception>
+    /// <exception cref="ArgumentException">The column is missing or not scalar text, or the corpus has fewer than two characters (the message names the column); or <see cref="CharRecurrentTrainerOptions.Device"/> is not "cpu", "cuda" or "cuda:N".</exception>
+    /// <exception cref="InvalidOperationException"><see cref="CharRecurrentTrainerOptions.Backend"/> is TorchSharp and Rnn.TorchSharp, TorchSharp or libtorch cannot be loaded, or the device is not available (the message says what to reference).</exception>
     public CharRecurrentTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -84,6 +85,7 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
             CheckpointPath = _options.CheckpointPath,
             CheckpointEveryBatches = _options.CheckpointEveryBatches,
             ResumeFrom = _options.ResumeFrom,
+            Backend = TrainingBackendLoader.Create(_options.Backend, _options.Device, _environment, nameof(CharRecurrentTrainerOptions)),
             Progress = progress is null ? null : p => progress(new CharRecurrentProgress(p, p.IsEpochEnd ? sampler?.Generate("", sampleSettings) : null)),
         });
         return new CharRecurrentTransformer(new CharRecurrentModel(vocabulary, model, generation, _options.PromptColumnName, _options.OutputColumnName, LastTrainingResult));
@@ -135,6 +137,10 @@ public sealed class CharRecurrentTrainer : IEstimator<CharRecurrentTransformer>
         if (string.IsNullOrEmpty(options.PromptColumnName)) throw new ArgumentException("PromptColumnName must name a column.", nameof(options));
         if (string.IsNullOrEmpty(options.OutputColumnName)) throw new ArgumentException("OutputColumnName must name a column.", nameof(options));
         Check(Enum.IsDefined(options.Cell), options.Cell, "Cell must be Rnn, Lstm or Gru");
+        Check(Enum.IsDefined(options.Backend), options.Backend, "Backend must be Managed or TorchSharp");
+        if (options.Backend != RecurrentBackend.Managed && (options.CheckpointPath ?? options.ResumeFrom) is not null)
+            throw new ArgumentException($"CharRecurrentTrainerOptions.{(options.CheckpointPath is not null ? nameof(options.CheckpointPath) : nameof(options.ResumeFrom))} " +
+                $"needs Backend = Managed: the {options.Backend} backend keeps its own optimiser state and does not write or resume checkpoints.", nameof(options));
         Check(options.EmbeddingSize > 0, options.EmbeddingSize, "EmbeddingSize must be positive");
         Check(options.HiddenSize > 0, options.HiddenSize, "HiddenSize must be positive");
         Check(options.NumberOfLayers > 0, options.NumberOfLayers, "NumberOfLayers must be positive");

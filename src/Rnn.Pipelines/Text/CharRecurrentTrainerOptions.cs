@@ -97,6 +97,22 @@ public sealed class CharRecurrentTrainerOptions
     /// </summary>
     public string? ResumeFrom { get; set; }
 
+    /// <summary>
+    /// The engine that trains: <see cref="RecurrentBackend.Managed"/> or <see cref="RecurrentBackend.TorchSharp"/> (libtorch;
+    /// the application references Rnn.TorchSharp and a TorchSharp build). The loop and its semantics are the same (streams,
+    /// carried state detached between chunks, clipping, validation, best weights, time budget); the fitted transformer is the
+    /// same type, generates with the managed engine and saves the same zip. <see cref="CheckpointPath"/> and
+    /// <see cref="ResumeFrom"/> need the managed engine. Default <see cref="RecurrentBackend.Managed"/>.
+    /// </summary>
+    public RecurrentBackend Backend { get; set; } = RecurrentBackend.Managed;
+
+    /// <summary>
+    /// The libtorch device for <see cref="RecurrentBackend.TorchSharp"/>: "cpu", "cuda" or "cuda:N"; null takes "cuda:N" from
+    /// <c>MLContext.GpuDeviceId</c> when set (falling back to "cpu" when <c>MLContext.FallbackToCpu</c> is set and no GPU is
+    /// usable), else "cpu". Ignored by the managed engine. Default null.
+    /// </summary>
+    public string? Device { get; set; }
+
     /// <summary>Characters of text generated at the end of every epoch for <see cref="Progress"/> (0 = none). Default 0.</summary>
     public int EpochSampleLength { get; set; }
 

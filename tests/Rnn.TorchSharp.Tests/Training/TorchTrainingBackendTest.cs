@@ -33,6 +33,22 @@ public sealed class TorchTrainingBackendTest
     }
 
     [TestMethod]
+    public void Fit_LstmFullLengthBatches_ValidationLossMatchesManaged()
+    {
+        // Full-length batches reach libtorch's unpacked LSTM; evaluated without autograd it gives other outputs (see
+        // TorchLanguageModelSession.Loss), so the session's Predict must not use no_grad.
+        var rng = Oracle.Rng(503);
+        var tokens = Enumerable.Range(0, 32).Select(_ => Enumerable.Range(0, 6).Select(_ => 1 + rng.NextInt(11)).ToArray()).ToList();
+        var data = SequenceDataset.FromTokens(tokens, tokens.Select(t => t.Max() % 3).ToArray());
+        var options = new SequenceModelOptions { Cell = CellType.Lstm, VocabularySize = 12, EmbeddingSize = 5, HiddenSize = 6, OutputSize = 3, Seed = 4 };
+        var trainer = new TrainerOptions { Epochs = 2, BatchSize = 8, LearningRate = 0.05f, Optimizer = OptimizerKind.Sgd, ValidationFraction = 0.25f, Seed = 9 };
+        var managed = SequenceTrainer.Fit(new SequenceModel(options), data, trainer);
+        var onTorch = SequenceTrainer.Fit(new SequenceModel(options), data, trainer with { Backend = new TorchTrainingBackend("cpu") });
+        for (int e = 0; e < managed.Epochs.Count; e++)
+            Assert.AreEqual(managed.Epochs[e].ValidationLoss!.Value, onTorch.Epochs[e].ValidationLoss!.Value, 1e-4, $"validation loss of epoch {e + 1}");
+    }
+
+    [TestMethod]
     public void Fit_AdamRegressionWithDropout_LowersTheLoss()
     {
         var rng = Oracle.Rng(502);
