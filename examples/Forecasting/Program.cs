@@ -51,6 +51,7 @@ if (settings.Baseline)
         OutputColumnName = "Forecast", InputColumnName = nameof(Observation.Value), WindowSize = window, Horizon = settings.Horizon,
         ConfidenceLevel = 0.9f, ConfidenceLowerBoundColumn = "Lower", ConfidenceUpperBoundColumn = "Upper", Seed = settings.Seed,
     };
+    if (settings.BoundsHalfLife is { } halfLife) defaults.AdaptiveBoundsHalfLife = halfLife;
     var clock = System.Diagnostics.Stopwatch.StartNew();
     var holdOut = ml.Forecasting.Backtest(series, defaults, numberOfFolds: 1, testSize: settings.TestSize ?? 24, seasonLength: season);
     Console.WriteLine();

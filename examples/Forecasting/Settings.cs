@@ -1,9 +1,9 @@
 using System.Globalization;
 
 /// <summary>Command-line settings of the Forecasting example.</summary>
-internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory, bool Log = false, int? TestSize = null, bool Baseline = false)
+internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory, bool Log = false, int? TestSize = null, bool Baseline = false, int? BoundsHalfLife = null)
 {
-    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--baseline] [--out DIR]";
+    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--baseline] [--bounds-half-life N] [--out DIR]";
 
     public static Settings? Parse(string[] args)
     {
@@ -34,6 +34,7 @@ internal sealed record Settings(string? DataPath, string? Column, int? Season, i
                 case "--folds" when number is not null: s = s with { Folds = number.Value }; break;
                 case "--test-size" when number is not null: s = s with { TestSize = number.Value }; break;
                 case "--seed" when number is not null: s = s with { Seed = number.Value }; break;
+                case "--bounds-half-life" when value == "0" || number is not null: s = s with { BoundsHalfLife = number ?? 0 }; break;
                 default:
                     Console.Error.WriteLine($"bad argument '{args[i]}'{(value is null ? "" : $" {value}")}; {Usage}");
                     return null;

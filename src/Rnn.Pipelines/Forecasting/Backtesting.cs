@@ -159,6 +159,8 @@ public static class ForecastBacktestCatalogExtensions
             int origin = firstOrigin + (k * testSize);
             var model = estimator.FitSeries(raw[..(origin * c)], spec);
             var forecaster = model.Model.CreateForecaster();
+            // The state moves on with each actual value, as an engine fed the truth (adaptive bounds follow it).
+            var state = new ForecastState(model.State, model.Model, model.Observations, model.Bounds);
             float[] targets = [.. Enumerable.Range(0, n).Select(t => raw[t * c])];
             // Ordinary least squares; a short fold (fewer windows than W + 1 unknowns) takes the highway's small ridge.
             var autoregression = LinearAutoregression.Fit(targets.AsSpan(0, origin), w, 1, origin - w >= w + 1 ? 0 : RecurrentForecastingEstimator.HighwayRidge);
@@ -169,8 +171,8 @@ public static class ForecastBacktestCatalogExtensions
             for (int t = origin; t < origin + testSize && t < n; t++)
             {
                 origins++;
-                forecaster.Forecast(raw.AsSpan((t - w) * c, w * c), forecast);
-                forecaster.Bounds(lower, upper);
+                if (t > origin) state.Push(raw.AsSpan((t - 1) * c, c));
+                state.Forecast(forecaster, forecast, lower, upper);
                 autoregression.Forecast(targets.AsSpan(t - w, w), linear);
                 float last = raw[(t - 1) * c];
                 for (int j = 0; j < h && t + j < n; j++)

@@ -36,7 +36,7 @@ internal static class ForecastKernel
         public override Action<KernelState<Runner>> GetStateInitAction() => KernelState<Runner>.Init;
     }
 
-    /// <summary>One cursor's window and network copy.</summary>
+    /// <summary>One cursor's state (window and bounds state) and network copy.</summary>
     internal sealed class Runner
     {
         private readonly ForecastState _state;
@@ -49,7 +49,7 @@ internal static class ForecastKernel
         public Runner(ParsedForecast parsed)
         {
             ForecastSpec spec = parsed.Model.Spec;
-            _state = new ForecastState(parsed.State, spec, parsed.Observations);
+            _state = new ForecastState(parsed.State, parsed.Model, parsed.Observations, parsed.Bounds);
             _forecaster = parsed.Model.CreateForecaster();
             _step = new float[spec.Channels];
             _forecast = new float[spec.Horizon];
@@ -63,8 +63,7 @@ internal static class ForecastKernel
                 throw new InvalidOperationException($"The forecaster reads {_step.Length} values per step, the row has {observation.Length}.");
             observation.CopyTo(_step);
             _state.Push(_step);
-            _forecaster.Forecast(_state.Window, _forecast);
-            _forecaster.Bounds(_lower, _upper);
+            _state.Forecast(_forecaster, _forecast, _lower, _upper);
             FixedVector.Scatter(_forecast, output.A);
             FixedVector.Scatter(_lower, output.B);
             FixedVector.Scatter(_upper, output.C);

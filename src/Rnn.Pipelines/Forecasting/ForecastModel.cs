@@ -98,6 +98,22 @@ internal sealed record SeriesScaler(float Mean, float Std, float DiffStd, float[
 }
 
 /// <summary>
+/// Scale-adaptive conformal bounds: the calibration residuals r_h were divided by σ̂, the exponentially weighted mean
+/// absolute one-step error known at their origin (half-life <paramref name="HalfLife"/> observations), and the bounds are
+/// <c>forecast + σ̂ · q(r_h / σ̂)</c> with σ̂ updated online as each observation arrives (its error against the one-step
+/// forecast made just before it). <paramref name="LowerScores"/> and <paramref name="UpperScores"/> [H] are the
+/// quantiles of the scaled residuals.
+/// </summary>
+internal sealed record AdaptiveBounds(int HalfLife, float[] LowerScores, float[] UpperScores)
+{
+    /// <summary>λ = 2^(−1/half-life), the weight σ̂ keeps per observation.</summary>
+    public float Decay { get; } = (float)Math.Pow(0.5, 1.0 / HalfLife);
+
+    /// <summary>σ̂ after one more absolute one-step error <paramref name="error"/>: λ·σ̂ + (1 − λ)·error (kept above 0).</summary>
+    public float Update(float scale, float error) => Math.Max((Decay * scale) + ((1f - Decay) * error), float.Epsilon);
+}
+
+/// <summary>
 /// A trained forecaster: spec, scaler, autoregressive highway, networks and calibrated residual quantiles per horizon
 /// step. In internal units z (ln y with <see cref="ForecastSpec.LogTarget"/>) a direct forecast is
 /// <c>ẑ_{t+h} = base_h + g · σ_Δ · mean_m(out_{m,h})</c>, with base_h the highway's forecast (the last value without one),
@@ -107,8 +123,9 @@ internal sealed record SeriesScaler(float Mean, float Std, float DiffStd, float[
 internal sealed class ForecastModel
 {
     public ForecastModel(ForecastSpec spec, SeriesScaler scaler, IReadOnlyList<SequenceModel> networks, float[] lowerOffsets, float[] upperOffsets,
-        LinearAutoregression? highway = null, float networkWeight = 1f)
+        LinearAutoregression? highway = null, float networkWeight = 1f, AdaptiveBounds? adaptive = null)
     {
+        Adaptive = adaptive;
         Spec = spec;
         Scaler = scaler;
         Networks = networks;
@@ -137,6 +154,9 @@ internal sealed class ForecastModel
 
     /// <summary>q_{(1+c)/2} of the calibration residuals per horizon step [H].</summary>
     public float[] UpperOffsets { get; }
+
+    /// <summary>Scale-adaptive bounds, or null: the static offsets above.</summary>
+    public AdaptiveBounds? Adaptive { get; }
 
     public Forecaster CreateForecaster() => new(this);
 
@@ -238,14 +258,23 @@ internal sealed class Forecaster
         for (int h = 0; h < spec.Horizon; h++) forecast[h] = spec.FromInternal(_internal[h]);
     }
 
-    /// <summary>The calibrated bounds [H] of the last <see cref="Forecast"/>.</summary>
-    public void Bounds(Span<float> lower, Span<float> upper)
+    /// <summary>The one-step forecast of the last <see cref="Forecast"/> in internal units.</summary>
+    public float OneStepInternal => _internal[0];
+
+    /// <summary>
+    /// The calibrated bounds [H] of the last <see cref="Forecast"/>: its static offsets, or with
+    /// <see cref="ForecastModel.Adaptive"/> the scaled scores times σ̂ = <paramref name="scale"/>.
+    /// </summary>
+    public void Bounds(Span<float> lower, Span<float> upper, float scale = 0f)
     {
         ForecastSpec spec = _model.Spec;
+        AdaptiveBounds? adaptive = _model.Adaptive;
         for (int h = 0; h < spec.Horizon; h++)
         {
-            lower[h] = spec.FromInternal(_internal[h] + _model.LowerOffsets[h]);
-            upper[h] = spec.FromInternal(_internal[h] + _model.UpperOffsets[h]);
+            float lo = adaptive is null ? _model.LowerOffsets[h] : scale * adaptive.LowerScores[h];
+            float hi = adaptive is null ? _model.UpperOffsets[h] : scale * adaptive.UpperScores[h];
+            lower[h] = spec.FromInternal(_internal[h] + lo);
+            upper[h] = spec.FromInternal(_internal[h] + hi);
         }
     }
 

@@ -11,10 +11,14 @@ internal sealed record ForecastNetworkSettings(RecurrentCellType Cell, int Hidde
 /// <summary>The autoregressive highway as a forecaster's payload records it: W, outputs O and coefficients [O, W + 1].</summary>
 internal sealed record ForecastHighwaySettings(int WindowSize, int Outputs, float[] Coefficients);
 
+/// <summary>Scale-adaptive bounds as a forecaster's payload records them: the half-life and the scaled scores [H].</summary>
+internal sealed record ForecastAdaptiveSettings(int HalfLife, float[] LowerScores, float[] UpperScores);
+
 /// <summary>
-/// What a forecaster's payload holds besides its weights (kind "recurrent-forecaster", version 2): the spec, the scaler,
-/// the calibrated offsets, the network's shape, the highway, the network weight, the ensemble size, and the state (last W
-/// observations, oldest first) with its count. Version 1 payloads (no highway, weight 1, one network) still load.
+/// What a forecaster's payload holds besides its weights (kind "recurrent-forecaster", version 3): the spec, the scaler,
+/// the calibrated offsets, the network's shape, the highway, the network weight, the ensemble size, the adaptive bounds,
+/// and the state (last W observations, oldest first, with σ̂ and the pending one-step forecast) with its count. Version 1
+/// payloads (no highway, weight 1, one network) and version 2 payloads (static bounds) still load and forecast as before.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -22,28 +26,32 @@ internal sealed record ForecastHighwaySettings(int WindowSize, int Outputs, floa
 /// //   settings: { spec: { target, covariates[], windowSize, horizon, strategy, confidenceLevel, outputColumn, lowerColumn?, upperColumn?, logTarget },
 /// //               scaler: { mean, std, diffStd, covariateMeans[], covariateStds[] }, lowerOffsets[H], upperOffsets[H],
 /// //               network: { cell, hiddenSize, numLayers, seed }, state[W·C] (raw values, oldest first), observations,
-/// //               highway: { windowSize, outputs, coefficients[O·(W+1)] } or null, networkWeight, ensembleSize }
+/// //               highway: { windowSize, outputs, coefficients[O·(W+1)] } or null, networkWeight, ensembleSize,
+/// //               adaptive: { halfLife, lowerScores[H], upperScores[H] } or null, scale (σ̂), pending (internal units) or null }
 /// //   tensors: the first network's parameters by PyTorch-style name (rnn.weight_ih_l0, ..., fc.weight, fc.bias), those of
 /// //            ensemble member m ≥ 1 as "ensemble{m}.&lt;name&gt;".
-/// // Version 1: the same without highway, networkWeight and ensembleSize (read as none, 1 and 1).
+/// // Version 2: the same without adaptive, scale and pending (static bounds).
+/// // Version 1: also without highway, networkWeight and ensembleSize (read as none, 1 and 1).
 /// </code>
 /// JSON writes each float in its shortest round-trip form, so the state and the highway come back bit-identical.
 /// </remarks>
 internal sealed record ForecastSettings(ForecastSpec Spec, SeriesScaler Scaler, float[] LowerOffsets, float[] UpperOffsets,
     ForecastNetworkSettings Network, float[] State, long Observations,
-    ForecastHighwaySettings? Highway = null, float NetworkWeight = 1f, int EnsembleSize = 1)
+    ForecastHighwaySettings? Highway = null, float NetworkWeight = 1f, int EnsembleSize = 1,
+    ForecastAdaptiveSettings? Adaptive = null, float Scale = 0f, float? Pending = null)
 {
     public const string Kind = "recurrent-forecaster";
-    public const int Version = 2;
+    public const int Version = 3;
 
-    /// <summary>The payload text of <paramref name="model"/> with <paramref name="state"/>.</summary>
-    public static string Write(ForecastModel model, float[] state, long observations)
+    /// <summary>The payload text of <paramref name="model"/> with <paramref name="state"/> and <paramref name="bounds"/>.</summary>
+    public static string Write(ForecastModel model, float[] state, long observations, BoundsState bounds)
     {
+        var adaptive = model.Adaptive is { } b ? new ForecastAdaptiveSettings(b.HalfLife, b.LowerScores, b.UpperScores) : null;
         var o = model.Networks[0].Options;
         var highway = model.Highway is { } a ? new ForecastHighwaySettings(a.WindowSize, a.Outputs, a.Coefficients) : null;
         var settings = new ForecastSettings(model.Spec, model.Scaler, model.LowerOffsets, model.UpperOffsets,
             new ForecastNetworkSettings((RecurrentCellType)o.Cell, o.HiddenSize, o.NumLayers, o.Seed), state, observations,
-            highway, model.NetworkWeight, model.Networks.Count);
+            highway, model.NetworkWeight, model.Networks.Count, adaptive, bounds.Scale, bounds.Pending);
         return ModelPayload.Write(Kind, Version, settings, Parameters(model.Networks).Select(p => KeyValuePair.Create(p.Key, p.Value.Value)));
     }
 
@@ -55,7 +63,7 @@ internal sealed record ForecastSettings(ForecastSpec Spec, SeriesScaler Scaler, 
         return all;
     }
 
-    /// <summary>Reads and checks a forecaster's payload (version 1 or 2).</summary>
+    /// <summary>Reads and checks a forecaster's payload (version 1, 2 or 3).</summary>
     /// <exception cref="InvalidDataException">Not a forecaster's payload, a newer version, or damaged.</exception>
     public static ParsedForecast Read(ReadOnlySpan<char> text)
     {
@@ -83,13 +91,22 @@ internal sealed record ForecastSettings(ForecastSpec Spec, SeriesScaler Scaler, 
                 && a.Coefficients.All(float.IsFinite), "the highway does not match the window and horizon");
             highway = new LinearAutoregression(a.WindowSize, a.Outputs, a.Coefficients!);
         }
+        AdaptiveBounds? adaptive = null;
+        if (s.Adaptive is { } d)
+        {
+            Check(d.HalfLife is > 0 and <= 1_000_000 && d.LowerScores?.Length == spec.Horizon && d.UpperScores?.Length == spec.Horizon
+                && d.LowerScores.Concat(d.UpperScores).All(float.IsFinite), "the adaptive bounds do not match the horizon");
+            adaptive = new AdaptiveBounds(d.HalfLife, d.LowerScores!, d.UpperScores!);
+        }
+        Check(float.IsFinite(s.Scale) && s.Scale >= 0f && (s.Pending is null || float.IsFinite(s.Pending.Value)), "the bounds state is not finite");
         var options = Enumerable.Range(0, s.EnsembleSize)
             .Select(m => ForecastModel.NetworkOptions(spec, network0.Cell, network0.HiddenSize, network0.NumLayers, network0.Seed + m))
             .ToArray();
         payload.CheckHolds(options);
         var networks = options.Select(o => new SequenceModel(o)).ToArray();
         payload.CopyInto(Parameters(networks));
-        return new ParsedForecast(new ForecastModel(spec, scaler, networks, lowerOffsets, upperOffsets, highway, s.NetworkWeight), state, s.Observations);
+        return new ParsedForecast(new ForecastModel(spec, scaler, networks, lowerOffsets, upperOffsets, highway, s.NetworkWeight, adaptive), state, s.Observations,
+            adaptive is null ? BoundsState.None : new BoundsState(s.Scale, s.Pending));
     }
 
     private static void Check(bool ok, string problem)
@@ -98,5 +115,11 @@ internal sealed record ForecastSettings(ForecastSpec Spec, SeriesScaler Scaler, 
     }
 }
 
-/// <summary>A forecaster read from its payload: the model and the state it was saved with.</summary>
-internal sealed record ParsedForecast(ForecastModel Model, float[] State, long Observations);
+/// <summary>A forecaster read from its payload (or fitted): the model and the state it was saved with.</summary>
+internal sealed record ParsedForecast(ForecastModel Model, float[] State, long Observations, BoundsState Bounds)
+{
+    public ParsedForecast(ForecastModel model, float[] state, long observations)
+        : this(model, state, observations, BoundsState.None)
+    {
+    }
+}

@@ -7,26 +7,54 @@ namespace Rnn.Pipelines.Forecasting;
 // W = window size, C = channels per step (target + covariates), H = horizon.
 
 /// <summary>
-/// A forecaster's moving state: the last W observations [W, C], oldest first, and how many were seen. Feeding an
-/// observation drops the oldest, so forecasting from the state equals forecasting from the last W steps of the
-/// whole series seen so far.
+/// The online part of scale-adaptive bounds (<see cref="AdaptiveBounds"/>): σ̂, the exponentially weighted mean
+/// absolute one-step error in internal units, and the one-step forecast made from the current state whose truth has not
+/// arrived yet (null when none was made). Zero and null for static bounds.
+/// </summary>
+internal sealed record BoundsState(float Scale, float? Pending)
+{
+    public static readonly BoundsState None = new(0f, null);
+}
+
+/// <summary>
+/// A forecaster's moving state: the last W observations [W, C], oldest first, how many were seen, and the online
+/// bounds state. Feeding an observation drops the oldest, so forecasting from the state equals forecasting from the
+/// last W steps of the whole series seen so far; with <see cref="AdaptiveBounds"/> the observation's target first updates
+/// σ̂ with the error of the one-step forecast pending for it.
 /// </summary>
 internal sealed class ForecastState
 {
     private readonly ForecastSpec _spec;
     private readonly int _channels;
+    private readonly AdaptiveBounds? _adaptive;
 
-    public ForecastState(float[] window, ForecastSpec spec, long observations)
+    public ForecastState(float[] window, ForecastModel model, long observations, BoundsState bounds)
     {
         Window = (float[])window.Clone();
-        _spec = spec;
-        _channels = spec.Channels;
+        _spec = model.Spec;
+        _channels = _spec.Channels;
+        _adaptive = model.Adaptive;
         Observations = observations;
+        Bounds = bounds;
     }
 
     public float[] Window { get; }
 
     public long Observations { get; private set; }
+
+    /// <summary>σ̂ and the pending one-step forecast (saved with the state).</summary>
+    public BoundsState Bounds { get; private set; }
+
+    /// <summary>
+    /// The forecast [H] from the state and its bounds [H] (static, or scaled by σ̂), in the series' units; with adaptive
+    /// bounds the one-step forecast becomes pending for the next observation.
+    /// </summary>
+    public void Forecast(Forecaster forecaster, Span<float> forecast, Span<float> lower, Span<float> upper)
+    {
+        forecaster.Forecast(Window, forecast);
+        forecaster.Bounds(lower, upper, Bounds.Scale);
+        if (_adaptive is not null) Bounds = Bounds with { Pending = forecaster.OneStepInternal };
+    }
 
     /// <summary>Appends one observation [C]; throws on a missing value (the state must stay valid).</summary>
     public void Push(ReadOnlySpan<float> step)
@@ -34,7 +62,9 @@ internal sealed class ForecastState
         foreach (float v in step)
             if (!float.IsFinite(v))
                 throw new ArgumentException($"Observation {Observations} holds a missing value ({v}); a forecaster needs every step.", nameof(step));
-        _spec.ToInternal(step[0]); // throws before the state moves when LogTransform meets a value ≤ 0
+        float z = _spec.ToInternal(step[0]); // throws before the state moves when LogTransform meets a value ≤ 0
+        if (_adaptive is not null && Bounds.Pending is float pending)
+            Bounds = new BoundsState(_adaptive.Update(Bounds.Scale, MathF.Abs(z - pending)), null);
         Window.AsSpan(_channels).CopyTo(Window);
         step.CopyTo(Window.AsSpan(Window.Length - _channels));
         Observations++;

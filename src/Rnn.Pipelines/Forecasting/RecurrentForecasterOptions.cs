@@ -69,7 +69,8 @@ public enum AutoregressiveHighway
 /// <para><b>Confidence bounds</b> (split conformal prediction). For each horizon step h the residuals r = actual − forecast
 /// of those rolling forecasts give the bounds <c>forecast ∓ q_c(|r_h|)</c> (<see cref="SymmetricBounds"/>), or
 /// <c>forecast + q_{(1−c)/2}(r_h)</c> and <c>forecast + q_{(1+c)/2}(r_h)</c> (c = <see cref="ConfidenceLevel"/>, order
-/// statistics with the finite-sample rank ⌈(n+1)p⌉). With <see cref="RefitAfterCalibration"/> the highway and networks are
+/// statistics with the finite-sample rank ⌈(n+1)p⌉); by default the residuals are first divided by a recent-error
+/// scale σ̂ that the engine keeps updating (<see cref="AdaptiveBoundsHalfLife"/>). With <see cref="RefitAfterCalibration"/> the highway and networks are
 /// then fitted again on every window. Under exchangeable errors a 90% interval covers about 90% of future values (tested
 /// on series with known noise).</para>
 /// </remarks>
@@ -154,6 +155,16 @@ public sealed class RecurrentForecasterOptions
     /// better when the calibration origins are few or their errors lean one way. Default true.
     /// </summary>
     public bool SymmetricBounds { get; set; } = true;
+
+    /// <summary>
+    /// Half-life, in observations, of σ̂ for scale-adaptive bounds, or 0 for static split conformal bounds. Default 30.
+    /// When positive, the calibration residuals are divided by σ̂, the exponentially weighted mean absolute one-step error
+    /// known at their origin (weight 2^(−1/half-life) on the past), the bounds are <c>forecast + σ̂ · q(r_h / σ̂)</c>, and
+    /// σ̂ moves on online: each observation fed to the forecast engine (or to a transform's cursor) updates it with its
+    /// error against the one-step forecast made just before it, so the bounds narrow or widen as the series calms or
+    /// swings. σ̂ and the pending forecast are part of the state: <c>CheckPoint</c> saves them.
+    /// </summary>
+    public int AdaptiveBoundsHalfLife { get; set; } = 30;
 
     /// <summary>
     /// Fit the highway and train the networks again on every window after calibrating the bounds (twice the training

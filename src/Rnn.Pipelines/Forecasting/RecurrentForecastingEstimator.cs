@@ -49,7 +49,7 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         RecurrentForecastingTransformer.CheckInput(input.Schema, spec);
         float[] raw = ReadSeries(input, spec, _options.MissingValues);
         var fitted = FitSeries(raw, spec);
-        return new RecurrentForecastingTransformer(fitted.Model, fitted.State, fitted.Observations, input);
+        return new RecurrentForecastingTransformer(fitted.Model, fitted.State, fitted.Observations, input, fitted.Bounds);
     }
 
     /// <summary>Fits on a raw series [N, C] (target, then covariates, per step).</summary>
@@ -89,12 +89,66 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         for (int k = 0; k < h; k++)
             (lower[k], upper[k]) = _options.SymmetricBounds ? SymmetricConformalQuantile(residuals[k], spec.ConfidenceLevel) : ConformalQuantiles(residuals[k], spec.ConfidenceLevel);
 
+        // 2b. Scale-adaptive bounds: the same residuals divided by σ̂ known at their origin, and σ̂ after the last one.
+        var (adaptive, bounds) = _options.AdaptiveBoundsHalfLife > 0
+            ? ScaledBounds(residuals, _options.AdaptiveBoundsHalfLife, spec.ConfidenceLevel, _options.SymmetricBounds)
+            : (null, BoundsState.None);
+
         // 3. Highway and networks on every window (same seeds), with the calibrated offsets and the weight; without the
         // refit, the early networks and the highway on the same steps as they. Networks left out (weight 0) are not
         // trained again.
         var highway = FitHighway(spec, series, _options.RefitAfterCalibration ? n : firstCalibration + w, highwayKind);
         var networks = _options.RefitAfterCalibration && weight > 0f ? TrainEnsemble(spec, scaler, highway, series, trainingWindows, seed, _options.Progress, "") : early;
-        return new ParsedForecast(new ForecastModel(spec, scaler, networks, lower, upper, highway, weight), raw.AsSpan((n - w) * c).ToArray(), n);
+        var model = new ForecastModel(spec, scaler, networks, lower, upper, highway, weight, adaptive);
+        if (adaptive is not null) bounds = CatchUp(model, series, lastCalibration + 1, bounds);
+        return new ParsedForecast(model, raw.AsSpan((n - w) * c).ToArray(), n, bounds);
+    }
+
+    /// <summary>
+    /// σ̂ moved on with the final model's one-step errors from window starts <paramref name="first"/>..N − W − 1 (the
+    /// truths after the last calibration origin's), and the one-step forecast from the last window pending, as if an
+    /// engine had been fed those steps.
+    /// </summary>
+    private static BoundsState CatchUp(ForecastModel model, float[] series, int first, BoundsState bounds)
+    {
+        ForecastSpec spec = model.Spec;
+        int c = spec.Channels, w = spec.WindowSize, n = series.Length / c;
+        var forecaster = model.CreateForecaster();
+        var window = new float[w * c];
+        var forecast = new float[spec.Horizon];
+        float scale = bounds.Scale;
+        for (int s = first; s <= n - w; s++)
+        {
+            series.AsSpan(s * c, w * c).CopyTo(window);
+            forecaster.ForecastInternal(window, forecast);
+            if (s < n - w) scale = model.Adaptive!.Update(scale, MathF.Abs(series[(s + w) * c] - forecast[0]));
+        }
+        return new BoundsState(scale, forecast[0]);
+    }
+
+    /// <summary>
+    /// Scale-adaptive conformal scores from the calibration residuals [H][K] (origins in order): σ̂ starts at the mean
+    /// absolute one-step residual and follows each origin's one-step error once its truth is known (at the next origin),
+    /// with weight λ = 2^(−1/<paramref name="halfLife"/>); the scores are the quantiles of r_{h,k} / σ̂_k, and the state
+    /// keeps σ̂ after the last origin's error.
+    /// </summary>
+    internal static (AdaptiveBounds Adaptive, BoundsState State) ScaledBounds(float[][] residuals, int halfLife, float level, bool symmetric)
+    {
+        int h = residuals.Length, k = residuals[0].Length;
+        var adaptive = new AdaptiveBounds(halfLife, new float[h], new float[h]);
+        float scale = 0f;
+        foreach (float r in residuals[0]) scale += MathF.Abs(r) / k;
+        scale = Math.Max(scale, float.Epsilon);
+        var scaled = new float[h][];
+        for (int j = 0; j < h; j++) scaled[j] = new float[k];
+        for (int o = 0; o < k; o++)
+        {
+            for (int j = 0; j < h; j++) scaled[j][o] = residuals[j][o] / scale;
+            scale = adaptive.Update(scale, MathF.Abs(residuals[0][o]));
+        }
+        for (int j = 0; j < h; j++)
+            (adaptive.LowerScores[j], adaptive.UpperScores[j]) = symmetric ? SymmetricConformalQuantile(scaled[j], level) : ConformalQuantiles(scaled[j], level);
+        return (adaptive, new BoundsState(scale, null));
     }
 
     /// <summary>The network weights tried when <see cref="RecurrentForecasterOptions.NetworkWeight"/> is null.</summary>
@@ -231,6 +285,7 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         Check(o.Horizon is > 0 and <= FixedVector.MaxLength, o.Horizon, $"Horizon must be in 1..{FixedVector.MaxLength}");
         Check(o.ConfidenceLevel is > 0f and < 1f, o.ConfidenceLevel, "ConfidenceLevel must be in (0, 1)");
         Check(o.CalibrationFraction is > 0f and < 1f, o.CalibrationFraction, "CalibrationFraction must be in (0, 1)");
+        Check(o.AdaptiveBoundsHalfLife is >= 0 and <= 1_000_000, o.AdaptiveBoundsHalfLife, "AdaptiveBoundsHalfLife must be in 0..1000000");
         Check(o.HiddenSize > 0, o.HiddenSize, "HiddenSize must be positive");
         Check(o.NumberOfLayers > 0, o.NumberOfLayers, "NumberOfLayers must be positive");
         Check(o.Epochs > 0, o.Epochs, "Epochs must be positive");

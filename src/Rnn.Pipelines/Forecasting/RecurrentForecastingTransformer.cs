@@ -24,12 +24,13 @@ public sealed class RecurrentForecastingTransformer : ITransformer, IPayloadOwne
 {
     private readonly ITransformer _inner;
 
-    internal RecurrentForecastingTransformer(ForecastModel model, float[] state, long observations, IDataView input)
+    internal RecurrentForecastingTransformer(ForecastModel model, float[] state, long observations, IDataView input, BoundsState? bounds = null)
     {
         Model = model;
         State = state;
         Observations = observations;
-        Payload = ForecastSettings.Write(model, state, observations);
+        Bounds = bounds ?? BoundsState.None;
+        Payload = ForecastSettings.Write(model, state, observations, Bounds);
         _inner = ForecastChain.Create(new MLContext(), model.Spec, Payload).Fit(input);
     }
 
@@ -47,6 +48,9 @@ public sealed class RecurrentForecastingTransformer : ITransformer, IPayloadOwne
     /// <summary>The last W observations [W, C], oldest first.</summary>
     internal float[] State { get; }
 
+    /// <summary>The online bounds state (σ̂ and the pending one-step forecast) saved with the state.</summary>
+    internal BoundsState Bounds { get; }
+
     /// <inheritdoc/>
     public bool IsRowToRowMapper => true;
 
@@ -63,7 +67,7 @@ public sealed class RecurrentForecastingTransformer : ITransformer, IPayloadOwne
     }
 
     /// <summary>The same model with another state (an engine's, for a checkpoint), over input rows like <paramref name="input"/>'s.</summary>
-    internal RecurrentForecastingTransformer WithState(float[] state, long observations, IDataView input) => new(Model, state, observations, input);
+    internal RecurrentForecastingTransformer WithState(float[] state, long observations, IDataView input, BoundsState bounds) => new(Model, state, observations, input, bounds);
 
     /// <summary>The target and covariate columns of <paramref name="schema"/>, checked.</summary>
     internal static DataViewSchema.Column[] CheckInput(DataViewSchema schema, ForecastSpec spec) =>

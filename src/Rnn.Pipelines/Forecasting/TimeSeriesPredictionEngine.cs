@@ -16,7 +16,8 @@ namespace Rnn.MLNet;
 /// <remarks>
 /// <para>The state is the last W observations (W = the window size): <see cref="Predict(TSrc)"/> appends one and drops
 /// the oldest, so after feeding o₁..o_k the forecast equals the one a freshly loaded model makes from the last W steps
-/// of the training series followed by o₁..o_k. <see cref="CheckPoint(MLContext, string)"/> saves the model with this
+/// of the training series followed by o₁..o_k. With adaptive bounds the state also holds σ̂ and the pending one-step
+/// forecast (see <see cref="RecurrentForecasterOptions.AdaptiveBoundsHalfLife"/>). <see cref="CheckPoint(MLContext, string)"/> saves the model with this
 /// state as an ordinary ML.NET model zip; <c>ml.Model.Load</c> then <c>CreateForecastEngine</c> resumes exactly there.</para>
 /// <para>Row-to-row transforms before the forecaster (a chain ending with it) are applied to each observation.</para>
 /// <para><b>Not thread-safe</b>: the state belongs to one engine; use one engine per series and thread.</para>
@@ -52,7 +53,7 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
         _source = env.Data.LoadFromEnumerable<TSrc>(_current);
         _observed = _prefix.Length == 0 ? _source : new TransformerChain<ITransformer>(_prefix).Transform(_source);
         RecurrentForecastingTransformer.CheckInput(_observed.Schema, spec);
-        _state = new ForecastState(found.State, spec, found.Observations);
+        _state = new ForecastState(found.State, _model, found.Observations, found.Bounds);
         _forecaster = _model.CreateForecaster();
         _forecast = new float[spec.Horizon];
         _lower = new float[spec.Horizon];
@@ -67,8 +68,7 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
     /// <returns>A new <typeparamref name="TDst"/> holding the forecast and bound columns it names.</returns>
     public TDst Predict()
     {
-        _forecaster.Forecast(_state.Window, _forecast);
-        _forecaster.Bounds(_lower, _upper);
+        _state.Forecast(_forecaster, _forecast, _lower, _upper);
         var result = new TDst();
         foreach (var (set, values) in _outputs) set(result, (float[])values.Clone());
         return result;
@@ -124,7 +124,7 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
 
     private ITransformer CurrentModel()
     {
-        var current = new RecurrentForecastingTransformer(_model, (float[])_state.Window.Clone(), _state.Observations, _observed);
+        var current = new RecurrentForecastingTransformer(_model, (float[])_state.Window.Clone(), _state.Observations, _observed, _state.Bounds);
         return _prefix.Length == 0 ? current : new TransformerChain<ITransformer>([.. _prefix, current]);
     }
 
@@ -139,7 +139,7 @@ public sealed class TimeSeriesPredictionEngine<TSrc, TDst> : IDisposable
             {
                 if (i != parts.Count - 1)
                     throw new ArgumentException($"CreateForecastEngine needs a model ending with the forecaster; {parts[^1].GetType().Name} comes after it.", nameof(model));
-                return ([.. parts.Take(i)], new ParsedForecast(fitted.Model, fitted.State, fitted.Observations));
+                return ([.. parts.Take(i)], new ParsedForecast(fitted.Model, fitted.State, fitted.Observations, fitted.Bounds));
             }
             // A loaded forecaster: its payload carrier starts the built-ins it is made of (they end the model).
             if (PayloadCarrier.TryReadAt(parts, i, out string? payload) && RecurrentModel.PayloadKind(payload) == ForecastSettings.Kind)

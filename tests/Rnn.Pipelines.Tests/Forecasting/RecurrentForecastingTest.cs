@@ -339,7 +339,7 @@ public sealed class RecurrentForecastingTest
         var options = Small(window: 8, horizon: 2);
         options.Epochs = 1;
         var model = ml.Forecasting.ForecastByRecurrent(options).Fit(series);
-        string payload = ForecastSettings.Write(model.Model, model.State, model.Observations);
+        string payload = ForecastSettings.Write(model.Model, model.State, model.Observations, model.Bounds);
         string damaged = payload[..(payload.Length / 2 / 4 * 4)]; // cut in the weights: the header still names the kind
         var chain = ForecastChain.Create(ml, model.Model.Spec, damaged).Fit(series);
         Assert.ThrowsExactly<InvalidDataException>(() => chain.CreateForecastEngine<Obs, ForecastOut>(ml));
