@@ -53,6 +53,7 @@ internal sealed partial class SequenceRunner
     // Inference: W_ihᵀ [I, G] packed once per pass, and each row range's gates of one step [rows of the range, G].
     private PackedMatrix? _packedInput;
     private float[][] _rangeGates = [];
+    private bool _stepwiseInput;        // this forward pass projects the inputs step by step (see StepwiseInputRows)
     private float[] _dhNorms = [];      // [T]: ‖∂L/∂h_t‖ over the batch, when recording gradient flow
 
     private int[] _rowSplit = [];        // [ranges + 1]: sorted-row boundaries of the scan's row ranges
@@ -154,14 +155,15 @@ internal sealed partial class SequenceRunner
         FoldedBias();
         bool single = UseSingleSequenceParts(training);
         LastSingleSequenceThreads = 0;
-        if (!single && training)
+        _stepwiseInput = !single && !training && _batch >= StepwiseInputRows;
+        if (!single && !_stepwiseInput)
         {
             // Input projection of every step at once: gates[N, G] = x[N, I]·W_ihᵀ (the scan adds the biases step by step).
             // (The split single-sequence scan has each part project its own columns.)
             Gemm.Multiply(false, true, rows, g, _inputSize, x, _inputSize, _wIh.Value.Span, _inputSize,
                 _gateValues.AsSpan(0, rows * g), g, accumulate: false);
         }
-        else if (!single)
+        else if (_stepwiseInput)
         {
             // Inference keeps no gates: each row range projects its own rows step by step into a buffer of one step
             // (x_t·W_ihᵀ just before h·W_hhᵀ), so both cores share the projection and the gates stay in cache.
@@ -204,7 +206,7 @@ internal sealed partial class SequenceRunner
         var y = new Span<float>(args.Y, args.YLength);
         var x = new ReadOnlySpan<float>(args.X, args.XLength);
         Span<float> gates = _gateValues.AsSpan(0, _rows * g);
-        if (!training) Grow(ref _rangeGates[part], (r1 - r0) * g);
+        if (_stepwiseInput) Grow(ref _rangeGates[part], (r1 - r0) * g);
         ReadOnlySpan<float> bias = _bias.AsSpan(0, g);
         ReadOnlySpan<float> biasHn = _cell == CellType.Gru ? _bHh.Value.Span.Slice(2 * h, h) : default;
         ReadOnlySpan<int> sizes = args.Batch.BatchSizes, offsets = args.Batch.Offsets;
@@ -218,7 +220,7 @@ internal sealed partial class SequenceRunner
             int rowBase = offsets[t] + r0;
             Span<float> hState = _h.AsSpan(r0 * h, m * h);
             Span<float> stepGates;
-            if (training)
+            if (!_stepwiseInput)
             {
                 stepGates = gates.Slice(rowBase * g, m * g);
             }
@@ -402,6 +404,12 @@ internal sealed partial class SequenceRunner
             Gemm.Multiply(false, m, stepDGh, g, _packedBackward!, dh, h, accumulateDh);
         }
     }
+
+    /// <summary>
+    /// Inference batches of at least this many rows project their inputs step by step inside the scan; smaller ones (a
+    /// few rows per step: one-row products cost more per FLOP than one product over all steps) project all steps at once.
+    /// </summary>
+    internal const int StepwiseInputRows = 16;
 
     /// <summary>
     /// Scans of at least this many FLOPs (recurrent products over all packed rows) are split into row ranges that run
