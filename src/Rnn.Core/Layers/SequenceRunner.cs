@@ -12,7 +12,9 @@ namespace Rnn.Core.Layers;
 /// <remarks>
 /// Forward hoists the input projection of every step into one product
 /// (<c>gates[N, G] = x[N, I]·W_ihᵀ + biases</c>), then per step does one small product
-/// (<c>gates[t] += h[n_t, H]·W_hhᵀ</c>) and the fused cell arithmetic. The state rows h (and c) live in
+/// (<c>gates[t] += h[n_t, H]·W_hhᵀ</c>) and the fused cell arithmetic. Inference on a batch of at least
+/// <see cref="StepwiseInputRows"/> rows keeps no gates, so each row range projects its own rows step by step instead,
+/// into a one-step buffer that stays in cache (the same sums in the same order). The state rows h (and c) live in
 /// one contiguous buffer in sorted order and are updated in place: rows that are not active at a step
 /// keep their value, so after the scan the buffer holds each example's state at its own last step, for
 /// either direction. Backward runs the steps in reverse order with the same trick for dh (and dc), then
