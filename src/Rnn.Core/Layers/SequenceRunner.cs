@@ -12,7 +12,9 @@ namespace Rnn.Core.Layers;
 /// <remarks>
 /// Forward hoists the input projection of every step into one product
 /// (<c>gates[N, G] = x[N, I]·W_ihᵀ + biases</c>), then per step does one small product
-/// (<c>gates[t] += h[n_t, H]·W_hhᵀ</c>) and the fused cell arithmetic. The state rows h (and c) live in
+/// (<c>gates[t] += h[n_t, H]·W_hhᵀ</c>) and the fused cell arithmetic. Inference on a batch of at least
+/// <see cref="StepwiseInputRows"/> rows keeps no gates, so each row range projects its own rows step by step instead,
+/// into a one-step buffer that stays in cache (the same sums in the same order). The state rows h (and c) live in
 /// one contiguous buffer in sorted order and are updated in place: rows that are not active at a step
 /// keep their value, so after the scan the buffer holds each example's state at its own last step, for
 /// either direction. Backward runs the steps in reverse order with the same trick for dh (and dc), then
@@ -50,6 +52,10 @@ internal sealed partial class SequenceRunner
 
     // W_hh packed once per pass for the per-step products (Gemm.PackB): op = W_hhᵀ [H, G] forward, W_hh [G, H] backward.
     private PackedMatrix? _packedForward, _packedBackward;
+    // Inference: W_ihᵀ [I, G] packed once per pass, and each row range's gates of one step [rows of the range, G].
+    private PackedMatrix? _packedInput;
+    private float[][] _rangeGates = [];
+    private bool _stepwiseInput;        // this forward pass projects the inputs step by step (see StepwiseInputRows)
     private float[] _dhNorms = [];      // [T]: ‖∂L/∂h_t‖ over the batch, when recording gradient flow
 
     private int[] _rowSplit = [];        // [ranges + 1]: sorted-row boundaries of the scan's row ranges
@@ -151,12 +157,28 @@ internal sealed partial class SequenceRunner
         FoldedBias();
         bool single = UseSingleSequenceParts(training);
         LastSingleSequenceThreads = 0;
-        if (!single)
+        _stepwiseInput = !single && !training && _batch >= StepwiseInputRows;
+        if (!single && !_stepwiseInput)
         {
             // Input projection of every step at once: gates[N, G] = x[N, I]·W_ihᵀ (the scan adds the biases step by step).
             // (The split single-sequence scan has each part project its own columns.)
             Gemm.Multiply(false, true, rows, g, _inputSize, x, _inputSize, _wIh.Value.Span, _inputSize,
                 _gateValues.AsSpan(0, rows * g), g, accumulate: false);
+        }
+        else if (_stepwiseInput)
+        {
+            // Inference keeps no gates: each row range projects its own rows step by step into a buffer of one step
+            // (x_t·W_ihᵀ just before h·W_hhᵀ), so both cores share the projection and the gates stay in cache.
+            _packedInput ??= new PackedMatrix(_inputSize, g);
+            _packedInput.Pack(_wIh.Value.Span, _inputSize, transB: true);
+            if (_rangeGates.Length < WorkerPool.Threads)
+            {
+                Array.Resize(ref _rangeGates, WorkerPool.Threads);
+                for (int i = 0; i < _rangeGates.Length; i++) _rangeGates[i] ??= [];
+            }
+        }
+        if (!single)
+        {
             _packedForward ??= new PackedMatrix(h, g);
             _packedForward.Pack(_wHh.Value.Span, h, transB: true);
         }
@@ -173,18 +195,20 @@ internal sealed partial class SequenceRunner
     private static void ForwardPart(object runner, int part)
     {
         var self = (SequenceRunner)runner;
-        self.ForwardRows(self._rowSplit[part], self._rowSplit[part + 1]);
+        self.ForwardRows(part, self._rowSplit[part], self._rowSplit[part + 1]);
     }
 
     /// <summary>The forward scan for sorted rows [r0, r1) of the batch: every row is its own sequence, so row ranges run on different threads without synchronising.</summary>
-    private unsafe void ForwardRows(int r0, int r1)
+    private unsafe void ForwardRows(int part, int r0, int r1)
     {
         int g = _gates, h = _hidden;
         ScanArguments args = _scan;
         int ldy = args.Ldy;
         bool training = args.Training;
         var y = new Span<float>(args.Y, args.YLength);
+        var x = new ReadOnlySpan<float>(args.X, args.XLength);
         Span<float> gates = _gateValues.AsSpan(0, _rows * g);
+        if (_stepwiseInput) Grow(ref _rangeGates[part], (r1 - r0) * g);
         ReadOnlySpan<float> bias = _bias.AsSpan(0, g);
         ReadOnlySpan<float> biasHn = _cell == CellType.Gru ? _bHh.Value.Span.Slice(2 * h, h) : default;
         ReadOnlySpan<int> sizes = args.Batch.BatchSizes, offsets = args.Batch.Offsets;
@@ -197,7 +221,17 @@ internal sealed partial class SequenceRunner
             if (m <= 0) continue;
             int rowBase = offsets[t] + r0;
             Span<float> hState = _h.AsSpan(r0 * h, m * h);
-            Span<float> stepGates = gates.Slice(rowBase * g, m * g);
+            Span<float> stepGates;
+            if (!_stepwiseInput)
+            {
+                stepGates = gates.Slice(rowBase * g, m * g);
+            }
+            else
+            {
+                stepGates = _rangeGates[part].AsSpan(0, m * g);
+                Gemm.Multiply(false, m, x.Slice(rowBase * _inputSize, m * _inputSize), _inputSize, _packedInput!,
+                    stepGates, g, accumulate: false);
+            }
             Span<float> yStep = y.Slice(rowBase * ldy + args.YColumn);
             Elementwise.AddToRows(stepGates, m, g, bias);
             if (training) SavePrevious(hState, rowBase, m);
@@ -372,6 +406,12 @@ internal sealed partial class SequenceRunner
             Gemm.Multiply(false, m, stepDGh, g, _packedBackward!, dh, h, accumulateDh);
         }
     }
+
+    /// <summary>
+    /// Inference batches of at least this many rows project their inputs step by step inside the scan; smaller ones (a
+    /// few rows per step: one-row products cost more per FLOP than one product over all steps) project all steps at once.
+    /// </summary>
+    internal const int StepwiseInputRows = 16;
 
     /// <summary>
     /// Scans of at least this many FLOPs (recurrent products over all packed rows) are split into row ranges that run

@@ -60,6 +60,43 @@ public sealed class RowRangeScanTest
 }
 
 /// <summary>
+/// Inference projects each row range's inputs step by step (x_t·W_ihᵀ just before h·W_hhᵀ) instead of all steps at
+/// once as training does; each gate is the same sum in the same order, so the outputs must be exactly training's.
+/// </summary>
+[TestClass]
+public sealed class StepwiseInputProjectionTest
+{
+    [TestMethod]
+    [DataRow(CellType.Rnn, 0L), DataRow(CellType.Lstm, 0L), DataRow(CellType.Gru, 0L)]
+    [DataRow(CellType.Rnn, long.MaxValue), DataRow(CellType.Lstm, long.MaxValue), DataRow(CellType.Gru, long.MaxValue)]
+    public void EvalForward_VariableLengthsBidirectionalTwoLayers_BitIdenticalToTrainingForward(CellType cell, long splitFlops)
+    {
+        const int batch = 37, steps = 9, input = 64, hidden = 32;
+        var rng = new Rng(5);
+        var x = new Tensor(batch, steps, input);
+        rng.FillNormal(x.Span);
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) lengths[b] = 1 + (b * 5 + 2) % steps;
+        long saved = SequenceRunner.RowSplitFlops;
+        SequenceRunner.RowSplitFlops = splitFlops;
+        try
+        {
+            var layer = new RecurrentLayer(cell, input, hidden, numLayers: 2, bidirectional: true, seed: 8);
+            var trained = layer.Forward(x, lengths: lengths);
+            layer.Eval();
+            var inferred = layer.Forward(x, lengths: lengths);
+            CollectionAssert.AreEqual(trained.Output.Span.ToArray(), inferred.Output.Span.ToArray(), "output");
+            CollectionAssert.AreEqual(trained.HN.Span.ToArray(), inferred.HN.Span.ToArray(), "h_n");
+            if (cell == CellType.Lstm) CollectionAssert.AreEqual(trained.CN!.Span.ToArray(), inferred.CN!.Span.ToArray(), "c_n");
+        }
+        finally
+        {
+            SequenceRunner.RowSplitFlops = saved;
+        }
+    }
+}
+
+/// <summary>
 /// RNN and LSTM form dW_ih and dW_hh with one product over [x | h_prev] (and one column sum for both biases); the
 /// result must be the two separate products'.
 /// </summary>
