@@ -14,6 +14,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Rnn.Cli;
 using Rnn.MLNet;
+using Rnn.Core.Serialization;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var verbose = new Option<bool>("--verbose") { Description = "Print stack traces of errors.", Recursive = true };
@@ -166,9 +167,7 @@ internal static class Commands
         });
         Dictionary<string, object> result = new() { ["task"] = binary ? "binary" : "multiclass", ["labels"] = table.Labels, ["output"] = Path.GetFullPath(output) };
         if (testFraction > 0) result["metrics"] = Metrics(ml, fitted, split.TestSet, binary);
-        string temporary = output + ".tmp";
-        ml.Model.Save(fitted, data.Schema, temporary);
-        File.Move(temporary, output, overwrite: true);
+        AtomicFile.Write(output, stream => ml.Model.Save(fitted, data.Schema, stream)); // a failed save leaves the old zip
         if (plotDirectory is not null)
             result["plots"] = PlotOutput.Write(() => monitor.Plot(plotDirectory, $"rnnml classify ({options.Cell.ToString().ToLowerInvariant()}, {(binary ? "binary" : "multiclass")})", "cross-entropy (nats)"));
         Print(result, json);

@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Rnn.Cli.Reporting;
 using Rnn.MLNet;
+using Rnn.Core.Serialization;
 
 namespace Rnn.Cli;
 
@@ -85,9 +86,7 @@ internal static class SequenceCommands
             Progress = p => monitor.Report(new ProgressReport(p.Training.Epoch, MaxEpochs, p.Training.Chunk, p.Training.Chunks, p.Training.TrainingLoss,
                 p.Training.ValidationLoss, null, p.Training.GradientNorm, p.Training.Elapsed, p.Training.IsEpochEnd) { Budget = budget }),
         }).Fit(corpus), monitor));
-        string temporary = output + ".tmp";
-        ml.Model.Save(model, corpus.Schema, temporary);
-        File.Move(temporary, output, overwrite: true);
+        AtomicFile.Write(output, stream => ml.Model.Save(model, corpus.Schema, stream)); // a failed save leaves the old zip
         var typed = CharRecurrentModel.FromTransformer(model);
         string[] plots = plotDirectory is null ? [] : PlotOutput.Write(() => monitor.Plot(plotDirectory, $"rnnml train-char: {Path.GetFileName(path)}", "cross-entropy per character (nats)"));
         if (json)
