@@ -102,15 +102,54 @@ internal sealed record SeriesScaler(float Mean, float Std, float DiffStd, float[
 /// absolute one-step error known at their origin (half-life <paramref name="HalfLife"/> observations), and the bounds are
 /// <c>forecast + σ̂ · q(r_h / σ̂)</c> with σ̂ updated online as each observation arrives (its error against the one-step
 /// forecast made just before it). <paramref name="LowerScores"/> and <paramref name="UpperScores"/> [H] are the
-/// quantiles of the scaled residuals.
+/// quantiles of the scaled residuals at the confidence level.
 /// </summary>
-internal sealed record AdaptiveBounds(int HalfLife, float[] LowerScores, float[] UpperScores)
+/// <remarks>
+/// With a positive <paramref name="CoverageRate"/> γ the quantile level moves online as well (adaptive conformal inference,
+/// Gibbs and Candès 2021, one level per horizon step): when the truth of step h arrives, α_h ← α_h + γ(α − miss), α = 1 − c,
+/// miss = 1 when it fell outside the interval forecast for it; the bounds of step h are the scores' quantiles at level
+/// 1 − α_h (<paramref name="SortedScores"/> [H][K], sorted: |r/σ̂| when <paramref name="Symmetric"/>, else r/σ̂), clamped
+/// to the smallest and largest score. γ = 0 keeps the level fixed at c (the scores above).
+/// </remarks>
+internal sealed record AdaptiveBounds(int HalfLife, float[] LowerScores, float[] UpperScores, float CoverageRate = 0f,
+    float[][]? SortedScores = null, bool Symmetric = true)
 {
+    /// <summary>Bounds on α_h: far enough for any run of hits or misses to saturate the quantiles, finite for the state.</summary>
+    public const float MinimumAlpha = -1f, MaximumAlpha = 2f;
+
     /// <summary>λ = 2^(−1/half-life), the weight σ̂ keeps per observation.</summary>
     public float Decay { get; } = (float)Math.Pow(0.5, 1.0 / HalfLife);
 
+    /// <summary>Whether the quantile level moves online (γ &gt; 0 and the scores kept).</summary>
+    public bool AdaptsCoverage => CoverageRate > 0f && SortedScores is not null;
+
     /// <summary>σ̂ after one more absolute one-step error <paramref name="error"/>: λ·σ̂ + (1 − λ)·error (kept above 0).</summary>
     public float Update(float scale, float error) => Math.Max((Decay * scale) + ((1f - Decay) * error), float.Epsilon);
+
+    /// <summary>α_h after the truth of step h fell inside (<paramref name="miss"/> false) or outside its interval, at nominal α = 1 − <paramref name="level"/>.</summary>
+    public float UpdateAlpha(float alpha, bool miss, float level) =>
+        Math.Clamp(alpha + (CoverageRate * ((1f - level) - (miss ? 1f : 0f))), MinimumAlpha, MaximumAlpha);
+
+    /// <summary>
+    /// The lower and upper scaled scores of step <paramref name="h"/> at level 1 − <paramref name="alpha"/>: order statistics of
+    /// ranks ⌈(K+1)(1−α)⌉ (symmetric, ∓) or ⌊(K+1)α/2⌋ and ⌈(K+1)(1−α/2)⌉, clamped to 1..K — at α = 1 − c the
+    /// calibrated <see cref="LowerScores"/> and <see cref="UpperScores"/>.
+    /// </summary>
+    public (float Lower, float Upper) Scores(int h, float alpha)
+    {
+        if (!AdaptsCoverage) return (LowerScores[h], UpperScores[h]);
+        float[] sorted = SortedScores![h];
+        int k = sorted.Length;
+        double a = Math.Round(alpha, 6); // as the calibration: 0.1f is 0.100000001, and exact ranks stay exact
+        if (Symmetric)
+        {
+            float q = sorted[Math.Clamp((int)Math.Ceiling(((k + 1) * (1 - a)) - 1e-9), 1, k) - 1];
+            return (-q, q);
+        }
+        int lo = Math.Clamp((int)Math.Floor(((k + 1) * a / 2) + 1e-9), 1, k);
+        int hi = Math.Clamp((int)Math.Ceiling(((k + 1) * (1 - (a / 2))) - 1e-9), 1, k);
+        return (sorted[lo - 1], sorted[hi - 1]);
+    }
 }
 
 /// <summary>
@@ -263,18 +302,25 @@ internal sealed class Forecaster
 
     /// <summary>
     /// The calibrated bounds [H] of the last <see cref="Forecast"/>: its static offsets, or with
-    /// <see cref="ForecastModel.Adaptive"/> the scaled scores times σ̂ = <paramref name="scale"/>.
+    /// <see cref="ForecastModel.Adaptive"/> the scaled scores times σ̂ = <paramref name="scale"/>, at the levels
+    /// 1 − <paramref name="alpha"/>[h] when the coverage adapts. <paramref name="lowerInternal"/> and
+    /// <paramref name="upperInternal"/> [H] receive them in internal units.
     /// </summary>
-    public void Bounds(Span<float> lower, Span<float> upper, float scale = 0f)
+    public void Bounds(Span<float> lower, Span<float> upper, float scale = 0f, ReadOnlySpan<float> alpha = default,
+        Span<float> lowerInternal = default, Span<float> upperInternal = default)
     {
         ForecastSpec spec = _model.Spec;
         AdaptiveBounds? adaptive = _model.Adaptive;
         for (int h = 0; h < spec.Horizon; h++)
         {
-            float lo = adaptive is null ? _model.LowerOffsets[h] : scale * adaptive.LowerScores[h];
-            float hi = adaptive is null ? _model.UpperOffsets[h] : scale * adaptive.UpperScores[h];
-            lower[h] = spec.FromInternal(_internal[h] + lo);
-            upper[h] = spec.FromInternal(_internal[h] + hi);
+            var (lo, hi) = adaptive is null ? (_model.LowerOffsets[h], _model.UpperOffsets[h])
+                : alpha.IsEmpty ? (scale * adaptive.LowerScores[h], scale * adaptive.UpperScores[h])
+                : adaptive.Scores(h, alpha[h]) is var (l, u) ? (scale * l, scale * u) : default;
+            lo += _internal[h];
+            hi += _internal[h];
+            if (!lowerInternal.IsEmpty) (lowerInternal[h], upperInternal[h]) = (lo, hi);
+            lower[h] = spec.FromInternal(lo);
+            upper[h] = spec.FromInternal(hi);
         }
     }
 

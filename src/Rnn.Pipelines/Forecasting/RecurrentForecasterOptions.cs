@@ -167,6 +167,18 @@ public sealed class RecurrentForecasterOptions
     public int AdaptiveBoundsHalfLife { get; set; } = 30;
 
     /// <summary>
+    /// Step size γ of adaptive coverage, or 0 for a fixed quantile level. Default 0.05. With scale-adaptive bounds
+    /// (<see cref="AdaptiveBoundsHalfLife"/> &gt; 0), the level of each horizon step's bounds moves online (adaptive
+    /// conformal inference, Gibbs and Candès 2021): when the truth of step h arrives, α_h ← α_h + γ(1 − c − miss), miss = 1
+    /// when it fell outside the interval forecast for it, and step h's bounds are the calibration scores' quantile at
+    /// 1 − α_h. A miss widens that step's next bounds, a run of hits narrows them, so the share covered over time tracks
+    /// the confidence level c even when the calibration years were calmer or wilder than the present. Larger γ follows
+    /// faster but makes the bounds jumpier. The levels and the intervals awaiting their truths are part of the state
+    /// (<c>CheckPoint</c> saves them). Ignored with static bounds.
+    /// </summary>
+    public float AdaptiveCoverageRate { get; set; } = 0.05f;
+
+    /// <summary>
     /// Fit the highway and train the networks again on every window after calibrating the bounds (twice the training
     /// time; the networks are not trained again when the network weight is 0). Default true.
     /// </summary>

@@ -91,7 +91,7 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
 
         // 2b. Scale-adaptive bounds: the same residuals divided by σ̂ known at their origin, and σ̂ after the last one.
         var (adaptive, bounds) = _options.AdaptiveBoundsHalfLife > 0
-            ? ScaledBounds(residuals, _options.AdaptiveBoundsHalfLife, spec.ConfidenceLevel, _options.SymmetricBounds)
+            ? ScaledBounds(residuals, _options.AdaptiveBoundsHalfLife, spec.ConfidenceLevel, _options.SymmetricBounds, _options.AdaptiveCoverageRate)
             : (null, BoundsState.None);
 
         // 3. Highway and networks on every window (same seeds), with the calibrated offsets and the weight; without the
@@ -107,7 +107,8 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
     /// <summary>
     /// σ̂ moved on with the final model's one-step errors from window starts <paramref name="first"/>..N − W − 1 (the
     /// truths after the last calibration origin's), and the one-step forecast from the last window pending, as if an
-    /// engine had been fed those steps.
+    /// engine had been fed those steps; the coverage levels start at the confidence level (the calibration origins set
+    /// the scores; these steps are in the final model's own training data).
     /// </summary>
     private static BoundsState CatchUp(ForecastModel model, float[] series, int first, BoundsState bounds)
     {
@@ -123,19 +124,21 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
             forecaster.ForecastInternal(window, forecast);
             if (s < n - w) scale = model.Adaptive!.Update(scale, MathF.Abs(series[(s + w) * c] - forecast[0]));
         }
-        return new BoundsState(scale, forecast[0]);
+        return bounds with { Scale = scale, Pending = forecast[0] };
     }
 
     /// <summary>
     /// Scale-adaptive conformal scores from the calibration residuals [H][K] (origins in order): σ̂ starts at the mean
     /// absolute one-step residual and follows each origin's one-step error once its truth is known (at the next origin),
     /// with weight λ = 2^(−1/<paramref name="halfLife"/>); the scores are the quantiles of r_{h,k} / σ̂_k, and the state
-    /// keeps σ̂ after the last origin's error.
+    /// keeps σ̂ after the last origin's error. With a positive <paramref name="coverageRate"/> the sorted scores are kept for
+    /// adaptive coverage (<see cref="AdaptiveBounds"/>).
     /// </summary>
-    internal static (AdaptiveBounds Adaptive, BoundsState State) ScaledBounds(float[][] residuals, int halfLife, float level, bool symmetric)
+    internal static (AdaptiveBounds Adaptive, BoundsState State) ScaledBounds(float[][] residuals, int halfLife, float level, bool symmetric, float coverageRate = 0f)
     {
         int h = residuals.Length, k = residuals[0].Length;
-        var adaptive = new AdaptiveBounds(halfLife, new float[h], new float[h]);
+        var sorted = coverageRate > 0f ? new float[h][] : null;
+        var adaptive = new AdaptiveBounds(halfLife, new float[h], new float[h], coverageRate, sorted, symmetric);
         float scale = 0f;
         foreach (float r in residuals[0]) scale += MathF.Abs(r) / k;
         scale = Math.Max(scale, float.Epsilon);
@@ -147,8 +150,13 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
             scale = adaptive.Update(scale, MathF.Abs(residuals[0][o]));
         }
         for (int j = 0; j < h; j++)
+        {
             (adaptive.LowerScores[j], adaptive.UpperScores[j]) = symmetric ? SymmetricConformalQuantile(scaled[j], level) : ConformalQuantiles(scaled[j], level);
-        return (adaptive, new BoundsState(scale, null));
+            if (sorted is null) continue;
+            sorted[j] = symmetric ? [.. scaled[j].Select(MathF.Abs)] : scaled[j];
+            Array.Sort(sorted[j]);
+        }
+        return (adaptive, new BoundsState(scale, null, sorted is null ? null : CoverageState.Initial(h, level)));
     }
 
     /// <summary>The network weights tried when <see cref="RecurrentForecasterOptions.NetworkWeight"/> is null.</summary>
@@ -286,6 +294,7 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         Check(o.ConfidenceLevel is > 0f and < 1f, o.ConfidenceLevel, "ConfidenceLevel must be in (0, 1)");
         Check(o.CalibrationFraction is > 0f and < 1f, o.CalibrationFraction, "CalibrationFraction must be in (0, 1)");
         Check(o.AdaptiveBoundsHalfLife is >= 0 and <= 1_000_000, o.AdaptiveBoundsHalfLife, "AdaptiveBoundsHalfLife must be in 0..1000000");
+        Check(o.AdaptiveCoverageRate is >= 0f and <= 1f, o.AdaptiveCoverageRate, "AdaptiveCoverageRate must be in [0, 1]");
         Check(o.HiddenSize > 0, o.HiddenSize, "HiddenSize must be positive");
         Check(o.NumberOfLayers > 0, o.NumberOfLayers, "NumberOfLayers must be positive");
         Check(o.Epochs > 0, o.Epochs, "Epochs must be positive");

@@ -137,7 +137,7 @@ public sealed class ForecastHighwayTest
         loaded.Model.CreateForecaster().Forecast(loaded.State, actual);
         CollectionAssert.AreEqual(expected, actual);
 
-        var e = Assert.ThrowsExactly<InvalidDataException>(() => ForecastSettings.Read(ModelPayload.Write(ForecastSettings.Kind, 4, version1, tensors)));
-        StringAssert.Contains(e.Message, "format version 4");
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ForecastSettings.Read(ModelPayload.Write(ForecastSettings.Kind, 5, version1, tensors)));
+        StringAssert.Contains(e.Message, "format version 5");
     }
 }
