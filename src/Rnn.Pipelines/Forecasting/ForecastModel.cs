@@ -313,9 +313,14 @@ internal sealed class Forecaster
         AdaptiveBounds? adaptive = _model.Adaptive;
         for (int h = 0; h < spec.Horizon; h++)
         {
-            var (lo, hi) = adaptive is null ? (_model.LowerOffsets[h], _model.UpperOffsets[h])
-                : alpha.IsEmpty ? (scale * adaptive.LowerScores[h], scale * adaptive.UpperScores[h])
-                : adaptive.Scores(h, alpha[h]) is var (l, u) ? (scale * l, scale * u) : default;
+            float lo, hi;
+            if (adaptive is null)
+                (lo, hi) = (_model.LowerOffsets[h], _model.UpperOffsets[h]);
+            else
+            {
+                var (l, u) = alpha.IsEmpty ? (adaptive.LowerScores[h], adaptive.UpperScores[h]) : adaptive.Scores(h, alpha[h]);
+                (lo, hi) = (scale * l, scale * u);
+            }
             lo += _internal[h];
             hi += _internal[h];
             if (!lowerInternal.IsEmpty) (lowerInternal[h], upperInternal[h]) = (lo, hi);
