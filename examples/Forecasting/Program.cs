@@ -1,6 +1,7 @@
 // Forecasting a series with ml.Forecasting.ForecastByRecurrent: a rolling-origin backtest against the naive and
 // seasonal naive baselines, a 12-step forecast with 90% bounds, a checkpoint saved and reloaded, and forecast.png/.svg.
-// Without --data it uses a generated monthly series (trend + yearly season + noise).
+// Without --data it uses a generated monthly series (trend + yearly season + noise; --multiplicative: the season and the
+// noise scale with the level), --length steps (default 180) drawn with --series-seed (default --seed).
 // Usage: dotnet run -c Release --project examples/Forecasting [-- --data PATH --column NAME] [--season N]
 //        [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--baseline] [--out DIR]
 // --folds K --test-size N: the backtest refits K times, each fold scoring N forecast origins (default N = horizon).
@@ -30,8 +31,8 @@ if (settings.DataPath is { } path)
 }
 else
 {
-    series = ml.Data.LoadFromEnumerable(GeneratedSeries(180, settings.Seed));
-    description = "generated monthly series (trend + season 12 + noise)";
+    series = ml.Data.LoadFromEnumerable(GeneratedSeries(settings.Length, settings.SeriesSeed ?? settings.Seed, settings.Multiplicative));
+    description = $"generated monthly series ({(settings.Multiplicative ? "trend × season 12 × noise" : "trend + season 12 + noise")}, seed {settings.SeriesSeed ?? settings.Seed})";
 }
 float[] history = ml.Data.CreateEnumerable<Observation>(series, reuseRowObject: false, ignoreMissingColumns: true).Select(o => o.Value).ToArray();
 int season = settings.Season ?? (settings.DataPath is null ? 12 : 1);
@@ -103,13 +104,19 @@ Plots.Forecast(settings.OutputDirectory, "forecast", $"ForecastByRecurrent: {des
     history, shown, forecast.Forecast, forecast.Lower, forecast.Upper, "90% bounds");
 return 0;
 
-static List<Observation> GeneratedSeries(int months, int seed)
+static List<Observation> GeneratedSeries(int months, int seed, bool multiplicative)
 {
     var rng = new Random(seed);
     return Enumerable.Range(0, months).Select(t =>
     {
         double gauss = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-        return new Observation { Value = (float)(100 + (0.8 * t) + (12 * Math.Sin(2 * Math.PI * t / 12)) + (3 * gauss)) };
+        double season = Math.Sin(2 * Math.PI * t / 12);
+        return new Observation
+        {
+            Value = (float)(multiplicative
+                ? (100 + (1.2 * t)) * (1 + (0.15 * season)) * Math.Exp(0.04 * gauss)
+                : 100 + (0.8 * t) + (12 * season) + (3 * gauss)),
+        };
     }).ToList();
 }
 

@@ -1,9 +1,10 @@
 using System.Globalization;
 
 /// <summary>Command-line settings of the Forecasting example.</summary>
-internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory, bool Log = false, int? TestSize = null, bool Baseline = false, int? BoundsHalfLife = null)
+internal sealed record Settings(string? DataPath, string? Column, int? Season, int? Window, int Horizon, int Epochs, int Folds, int Seed, string OutputDirectory, bool Log = false, int? TestSize = null, bool Baseline = false, int? BoundsHalfLife = null,
+    int? SeriesSeed = null, int Length = 180, bool Multiplicative = false)
 {
-    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--baseline] [--bounds-half-life N] [--out DIR]";
+    private const string Usage = "usage: Forecasting [--data PATH --column NAME] [--season N] [--window W] [--horizon H] [--epochs E] [--folds K] [--test-size N] [--seed S] [--log] [--baseline] [--bounds-half-life N] [--series-seed S] [--length N] [--multiplicative] [--out DIR]";
 
     public static Settings? Parse(string[] args)
     {
@@ -22,6 +23,11 @@ internal sealed record Settings(string? DataPath, string? Column, int? Season, i
                 s = s with { Baseline = true };
                 continue;
             }
+            if (args[i] == "--multiplicative")
+            {
+                s = s with { Multiplicative = true };
+                continue;
+            }
             switch (args[i])
             {
                 case "--data" when value is not null: s = s with { DataPath = value }; break;
@@ -34,6 +40,8 @@ internal sealed record Settings(string? DataPath, string? Column, int? Season, i
                 case "--folds" when number is not null: s = s with { Folds = number.Value }; break;
                 case "--test-size" when number is not null: s = s with { TestSize = number.Value }; break;
                 case "--seed" when number is not null: s = s with { Seed = number.Value }; break;
+                case "--series-seed" when number is not null: s = s with { SeriesSeed = number }; break;
+                case "--length" when number is not null: s = s with { Length = number.Value }; break;
                 case "--bounds-half-life" when value == "0" || number is not null: s = s with { BoundsHalfLife = number ?? 0 }; break;
                 default:
                     Console.Error.WriteLine($"bad argument '{args[i]}'{(value is null ? "" : $" {value}")}; {Usage}");
