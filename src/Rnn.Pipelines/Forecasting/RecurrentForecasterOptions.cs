@@ -174,7 +174,8 @@ public sealed class RecurrentForecasterOptions
     /// 1 − α_h. A miss widens that step's next bounds, a run of hits narrows them, so the share covered over time tracks
     /// the confidence level c even when the calibration years were calmer or wilder than the present. Larger γ follows
     /// faster but makes the bounds jumpier. The levels and the intervals awaiting their truths are part of the state
-    /// (<c>CheckPoint</c> saves them). Ignored with static bounds.
+    /// (<c>CheckPoint</c> saves them), and the model keeps the scaled calibration scores (at most 2,048 evenly spaced
+    /// order statistics per horizon step). Ignored with static bounds.
     /// </summary>
     public float AdaptiveCoverageRate { get; set; } = 0.05f;
 

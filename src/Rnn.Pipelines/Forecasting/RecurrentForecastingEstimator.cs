@@ -153,10 +153,26 @@ public sealed class RecurrentForecastingEstimator : IEstimator<RecurrentForecast
         {
             (adaptive.LowerScores[j], adaptive.UpperScores[j]) = symmetric ? SymmetricConformalQuantile(scaled[j], level) : ConformalQuantiles(scaled[j], level);
             if (sorted is null) continue;
-            sorted[j] = symmetric ? [.. scaled[j].Select(MathF.Abs)] : scaled[j];
+            sorted[j] = symmetric ? [.. scaled[j].Select(MathF.Abs)] : (float[])scaled[j].Clone();
             Array.Sort(sorted[j]);
+            sorted[j] = Thin(sorted[j], MaxCoverageScores);
         }
         return (adaptive, new BoundsState(scale, null, sorted is null ? null : CoverageState.Initial(h, level)));
+    }
+
+    /// <summary>Most scores kept per horizon step for adaptive coverage (the payload carries them).</summary>
+    internal const int MaxCoverageScores = 2048;
+
+    /// <summary>
+    /// <paramref name="sorted"/> itself when it holds at most <paramref name="count"/> values, else <paramref name="count"/>
+    /// evenly spaced order statistics of it, the smallest and the largest included.
+    /// </summary>
+    internal static float[] Thin(float[] sorted, int count)
+    {
+        if (sorted.Length <= count) return sorted;
+        var kept = new float[count];
+        for (int i = 0; i < count; i++) kept[i] = sorted[(int)Math.Round(i * (sorted.Length - 1) / (double)(count - 1))];
+        return kept;
     }
 
     /// <summary>The network weights tried when <see cref="RecurrentForecasterOptions.NetworkWeight"/> is null.</summary>

@@ -32,6 +32,37 @@ public sealed class AdaptiveCoverageTest
     }
 
     [TestMethod]
+    public void ManyCalibrationOrigins_KeepAtMost2048ScoresPerStep_EndsIncluded_QuantileWithinOneGap()
+    {
+        var rng = new Random(4);
+        float[][] residuals = [[.. Enumerable.Range(0, 5000).Select(_ => (float)(rng.NextDouble() - 0.5))], [.. Enumerable.Range(0, 5000).Select(_ => (float)rng.NextDouble())]];
+        var (thinned, _) = RecurrentForecastingEstimator.ScaledBounds(residuals, 30, 0.9f, symmetric: true, coverageRate: 0.05f);
+        var (fewer, _) = RecurrentForecastingEstimator.ScaledBounds([.. residuals.Select(r => r[..500])], 30, 0.9f, symmetric: true, coverageRate: 0.05f);
+        Assert.HasCount(500, fewer.SortedScores![0], "kept whole below the cap");
+        for (int h = 0; h < 2; h++)
+        {
+            float[] kept = thinned.SortedScores![h];
+            Assert.HasCount(RecurrentForecastingEstimator.MaxCoverageScores, kept);
+            Assert.IsTrue(kept.Zip(kept.Skip(1)).All(p => p.First <= p.Second), "sorted");
+            float exact = thinned.UpperScores[h], nominal = thinned.Scores(h, 1f - 0.9f).Upper;
+            double gap = (kept[^1] - kept[0]) / (double)kept.Length;
+            Assert.IsLessThan(4 * gap, Math.Abs(nominal - exact), $"step {h + 1}: {nominal} against the exact {exact}");
+        }
+    }
+
+    [TestMethod]
+    public void Thin_KeepsEvenlySpacedOrderStatistics_WithBothEnds()
+    {
+        float[] sorted = [.. Enumerable.Range(0, 5000).Select(i => (float)i)];
+        float[] kept = RecurrentForecastingEstimator.Thin(sorted, 2048);
+        Assert.HasCount(2048, kept);
+        Assert.AreEqual(0f, kept[0]);
+        Assert.AreEqual(4999f, kept[^1]);
+        Assert.AreEqual(MathF.Round(1024 * 4999f / 2047), kept[1024]);
+        Assert.AreSame(sorted, RecurrentForecastingEstimator.Thin(sorted, 5000));
+    }
+
+    [TestMethod]
     public void AtTheConfidenceLevel_BoundsEqualTheFixedLevelsBitForBit()
     {
         var ml = new MLContext(seed: 1);
