@@ -105,10 +105,12 @@ public sealed class Embedding : Module
         return y;
     }
 
-    private void CheckId(ReadOnlySpan<int> ids, int position)
+    private void CheckId(ReadOnlySpan<int> ids, int position) => CheckId(ids[position], position);
+
+    /// <summary>Throws as <see cref="Forward(ReadOnlySpan{int}, Span{float})"/> does for an id outside [0, V) at <paramref name="position"/>.</summary>
+    internal void CheckId(int id, int position)
     {
-        int id = ids[position];
         if ((uint)id >= (uint)NumEmbeddings)
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(ids), id, $"id {id} at position {position} is outside the vocabulary [0, {NumEmbeddings})");
+            ThrowHelper.ThrowArgumentOutOfRange("ids", id, $"id {id} at position {position} is outside the vocabulary [0, {NumEmbeddings})");
     }
 }

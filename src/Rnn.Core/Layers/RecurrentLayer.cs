@@ -179,24 +179,60 @@ public sealed class RecurrentLayer : Module
         if (cN is not null) ThrowHelper.CheckShape(cN, nameof(cN), NumLayers * d, b, h);
         CheckInitialState(initialState, b);
 
-        ForwardCore(input, initialState, lengths, output, hN, cN, keepCache: Training, dropout: Training && Dropout > 0f);
+        ForwardCore(input.Span, default, b, t, initialState, lengths, output, hN, cN, keepCache: Training, dropout: Training && Dropout > 0f);
     }
 
-    private void ForwardCore(Tensor input, RecurrentState? initialState, ReadOnlySpan<int> lengths, Tensor? output, Tensor hN, Tensor? cN,
-        bool keepCache, bool dropout)
+    /// <summary>
+    /// Whether an inference pass over <paramref name="batch"/> examples reads its input unpacked (each row range gathers
+    /// its own rows, see <see cref="ForwardEmbedded"/>); false in training mode and for small batches.
+    /// </summary>
+    internal bool GathersInputRows(int batch) => SequenceRunner.GathersInputRows(batch, Training);
+
+    /// <summary>
+    /// Inference on token ids through an embedding table, without materialising the embedded input: row (b, t) of the
+    /// layer input is <c>table[ids[b·T + t]]</c>, gathered by each row range as it scans (when <see cref="GathersInputRows"/>).
+    /// The outputs are those of <see cref="Forward(Tensor, RecurrentState?, ReadOnlySpan{int}, Tensor?, Tensor, Tensor?)"/>
+    /// on the embedded input [B, T, I].
+    /// </summary>
+    /// <param name="table">Embedding table [V, I].</param>
+    /// <param name="ids">Token ids [B, T]; every id at a valid step must lie in [0, V) (checked by the caller).</param>
+    internal void ForwardEmbedded(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, int batch, int steps, RecurrentState? initialState,
+        ReadOnlySpan<int> lengths, Tensor? output, Tensor hN, Tensor? cN)
     {
-        int b = input.Size(0), t = input.Size(1), d = NumDirections, h = HiddenSize;
+        if (!GathersInputRows(batch)) ThrowHelper.ThrowInvalidOperation($"a batch of {batch} examples in this mode needs its embedded input packed");
+        if (table.Length % InputSize != 0) ThrowHelper.ThrowArgument(nameof(table), $"the table must have rows of {InputSize} values");
+        if (ids.Length != batch * steps) ThrowHelper.ThrowArgument(nameof(ids), $"ids must hold [B, T] = [{batch}, {steps}] values, got {ids.Length}");
+        ThrowHelper.CheckShape(hN, nameof(hN), NumLayers * NumDirections, batch, HiddenSize);
+        if (output is not null) ThrowHelper.CheckShape(output, nameof(output), batch, steps, OutputSize);
+        if (cN is not null) ThrowHelper.CheckShape(cN, nameof(cN), NumLayers * NumDirections, batch, HiddenSize);
+        CheckInitialState(initialState, batch);
+        ForwardCore(table, ids, batch, steps, initialState, lengths, output, hN, cN, keepCache: false, dropout: false);
+    }
+
+    // input: x [B, T, I] (batch-major) when ids is empty, else an embedding table [V, I] indexed by ids [B, T].
+    private void ForwardCore(ReadOnlySpan<float> input, ReadOnlySpan<int> ids, int b, int t, RecurrentState? initialState,
+        ReadOnlySpan<int> lengths, Tensor? output, Tensor hN, Tensor? cN, bool keepCache, bool dropout)
+    {
+        int d = NumDirections, h = HiddenSize;
         _batch.Set(b, t, lengths);
         int rows = _batch.Rows;
-        Grow(ref _x0, rows * InputSize);
-        _batch.Gather(input.Span, InputSize, _x0);
         bool training = keepCache;
+        // Inference on a large batch: the first layer's row ranges gather their own input rows (no serial packing pass).
+        bool gather = SequenceRunner.GathersInputRows(b, training);
+        if (!gather)
+        {
+            Grow(ref _x0, rows * InputSize);
+            if (!ids.IsEmpty) ThrowHelper.ThrowInvalidOperation("an embedded input is gathered by the scan only");
+            _batch.Gather(input, InputSize, _x0);
+        }
 
-        ReadOnlySpan<float> layerInput = _x0.AsSpan(0, rows * InputSize);
+        ReadOnlySpan<float> layerInput = gather ? default : _x0.AsSpan(0, rows * InputSize);
         for (int l = 0; l < NumLayers; l++)
         {
-            Grow(ref _y[l], rows * OutputSize);
-            Span<float> y = _y[l].AsSpan(0, rows * OutputSize);
+            // Inference that wants only the final states needs no output rows from the last layer.
+            bool keepOutput = training || output is not null || l < NumLayers - 1;
+            if (keepOutput) Grow(ref _y[l], rows * OutputSize);
+            Span<float> y = keepOutput ? _y[l].AsSpan(0, rows * OutputSize) : default;
             for (int dir = 0; dir < d; dir++)
             {
                 var runner = _runners[l * d + dir];
@@ -206,7 +242,8 @@ public sealed class RecurrentLayer : Module
                     ToSorted(initialState.H, l * d + dir, runner.InitialH);
                     if (CellType == CellType.Lstm) ToSorted(initialState.C!, l * d + dir, runner.InitialC);
                 }
-                runner.Forward(_batch, layerInput, y, OutputSize, dir * h, training);
+                if (l == 0 && gather) runner.ForwardGathered(_batch, input, ids, y, OutputSize, dir * h);
+                else runner.Forward(_batch, layerInput, y, OutputSize, dir * h, training);
                 FromSorted(runner.FinalH, hN, l * d + dir);
                 if (cN is not null && CellType == CellType.Lstm) FromSorted(runner.FinalC, cN, l * d + dir);
             }
@@ -352,7 +389,7 @@ public sealed class RecurrentLayer : Module
         var output = new Tensor(1, steps, width);
         var hN = new Tensor(NumLayers * d, 1, h);
         var cN = CellType == CellType.Lstm ? new Tensor(NumLayers * d, 1, h) : null;
-        ForwardCore(x, initialState, default, output, hN, cN, keepCache: true, dropout: false);
+        ForwardCore(x.Span, default, 1, steps, initialState, default, output, hN, cN, keepCache: true, dropout: false);
         _cached = false;   // the trace is not a training batch
         var hidden = new float[NumLayers][];
         float[][]? cells = cN is null ? null : new float[NumLayers][];

@@ -149,7 +149,7 @@ internal sealed partial class SequenceRunner
         var y = new Span<float>(args.Y, args.YLength);
         for (int p = first; p < first + count; p++)
         {
-            for (int s = 0; s < steps; s++)
+            for (int s = 0; s < steps && !y.IsEmpty; s++)
             {
                 int t = _reverse ? steps - 1 - s : s;
                 history.Slice((s + 1) * h + p * u, u).CopyTo(y.Slice(t * args.Ldy + args.YColumn + p * u, u));

@@ -52,9 +52,9 @@ internal sealed partial class SequenceRunner
 
     // W_hh packed once per pass for the per-step products (Gemm.PackB): op = W_hhᵀ [H, G] forward, W_hh [G, H] backward.
     private PackedMatrix? _packedForward, _packedBackward;
-    // Inference: W_ihᵀ [I, G] packed once per pass, and each row range's gates of one step [rows of the range, G].
+    // Inference: W_ihᵀ [I, G] packed once per pass, and each row range's workspace for one step (see RangeWorkspace).
     private PackedMatrix? _packedInput;
-    private float[][] _rangeGates = [];
+    private float[][] _rangeWork = [];
     private bool _stepwiseInput;        // this forward pass projects the inputs step by step (see StepwiseInputRows)
     private float[] _dhNorms = [];      // [T]: ‖∂L/∂h_t‖ over the batch, when recording gradient flow
 
@@ -110,7 +110,9 @@ internal sealed partial class SequenceRunner
         _batch = batch.Batch;
         _steps = batch.Steps;
         int nh = _rows * _hidden, bh = _batch * _hidden;
-        Grow(ref _gateValues, _rows * _gates);
+        // Inference on a large batch keeps the gates and aux values of one step per row range only (see ForwardRows).
+        bool stepwise = GathersInputRows(_batch, training);
+        if (!stepwise) Grow(ref _gateValues, _rows * _gates);
         Grow(ref _h, bh);
         _h.AsSpan(0, bh).Clear();
         if (_cell == CellType.Lstm)
@@ -118,7 +120,7 @@ internal sealed partial class SequenceRunner
             Grow(ref _c, bh);
             _c.AsSpan(0, bh).Clear();
         }
-        if (_cell != CellType.Rnn) Grow(ref _aux, nh);
+        if (_cell != CellType.Rnn && !stepwise) Grow(ref _aux, nh);
         if (_cell == CellType.Gru) Grow(ref _hh, _batch * _gates);
         if (training)
         {
@@ -149,15 +151,41 @@ internal sealed partial class SequenceRunner
 
     /// <summary>Runs the direction over the packed input and writes its half of the packed output.</summary>
     /// <param name="x">Packed layer input [N, I].</param>
-    /// <param name="y">Packed layer output [N, D·H]; this direction writes columns <paramref name="yColumn"/>.. +H.</param>
+    /// <param name="y">Packed layer output [N, D·H]; this direction writes columns <paramref name="yColumn"/>.. +H. Empty in
+    /// inference when only the final states are wanted (the steps' outputs are not written).</param>
     /// <param name="ldy">Row stride of y (D·H).</param>
-    public unsafe void Forward(PackedBatch batch, ReadOnlySpan<float> x, Span<float> y, int ldy, int yColumn, bool training)
+    public void Forward(PackedBatch batch, ReadOnlySpan<float> x, Span<float> y, int ldy, int yColumn, bool training) =>
+        ForwardCore(batch, x, default, gather: false, y, ldy, yColumn, training);
+
+    /// <summary>
+    /// Inference on a batch of at least <see cref="StepwiseInputRows"/> rows (see <see cref="GathersInputRows"/>) whose
+    /// input is not packed: each row range copies its own rows of each step from the source into its workspace just
+    /// before projecting them, so no serial pass packs the whole input first. Row (b, t) of the input is row b·T + t of
+    /// <paramref name="table"/> (a batch-major [B, T, I] input) when <paramref name="ids"/> is empty, else row
+    /// ids[b·T + t] (an embedding table [V, I] and token ids [B, T], each checked by the caller to lie in [0, V)).
+    /// </summary>
+    /// <inheritdoc cref="Forward"/>
+    public void ForwardGathered(PackedBatch batch, ReadOnlySpan<float> table, ReadOnlySpan<int> ids, Span<float> y, int ldy, int yColumn)
+    {
+        if (!GathersInputRows(batch.Batch, training: false))
+            throw new InvalidOperationException($"a batch of {batch.Batch} rows projects its packed input (see GathersInputRows)");
+        ForwardCore(batch, table, ids, gather: true, y, ldy, yColumn, training: false);
+    }
+
+    /// <summary>
+    /// Whether a forward pass over <paramref name="batch"/> rows projects its inputs step by step inside the row ranges,
+    /// so that the input may be given unpacked (<see cref="ForwardGathered"/>).
+    /// </summary>
+    public static bool GathersInputRows(int batch, bool training) => !training && batch >= StepwiseInputRows;
+
+    private unsafe void ForwardCore(PackedBatch batch, ReadOnlySpan<float> x, ReadOnlySpan<int> ids, bool gather,
+        Span<float> y, int ldy, int yColumn, bool training)
     {
         int g = _gates, h = _hidden, rows = _rows;
         FoldedBias();
         bool single = UseSingleSequenceParts(training);
         LastSingleSequenceThreads = 0;
-        _stepwiseInput = !single && !training && _batch >= StepwiseInputRows;
+        _stepwiseInput = !single && GathersInputRows(_batch, training);
         if (!single && !_stepwiseInput)
         {
             // Input projection of every step at once: gates[N, G] = x[N, I]·W_ihᵀ (the scan adds the biases step by step).
@@ -171,10 +199,10 @@ internal sealed partial class SequenceRunner
             // (x_t·W_ihᵀ just before h·W_hhᵀ), so both cores share the projection and the gates stay in cache.
             _packedInput ??= new PackedMatrix(_inputSize, g);
             _packedInput.Pack(_wIh.Value.Span, _inputSize, transB: true);
-            if (_rangeGates.Length < WorkerPool.Threads)
+            if (_rangeWork.Length < WorkerPool.Threads)
             {
-                Array.Resize(ref _rangeGates, WorkerPool.Threads);
-                for (int i = 0; i < _rangeGates.Length; i++) _rangeGates[i] ??= [];
+                Array.Resize(ref _rangeWork, WorkerPool.Threads);
+                for (int i = 0; i < _rangeWork.Length; i++) _rangeWork[i] ??= [];
             }
         }
         if (!single)
@@ -183,13 +211,44 @@ internal sealed partial class SequenceRunner
             _packedForward.Pack(_wHh.Value.Span, h, transB: true);
         }
         fixed (float* py = y, px = x)
+        fixed (int* pids = ids)
         {
-            _scan = new ScanArguments(batch, py, y.Length, ldy, yColumn, training) { X = px, XLength = x.Length };
+            _scan = new ScanArguments(batch, py, y.Length, ldy, yColumn, training)
+            {
+                X = px, XLength = x.Length, Ids = pids, IdsLength = ids.Length, Gather = gather,
+            };
             if (single) ForwardSingleSequence();
             else RunRowRanges(&ForwardPart);
             _scan = default;
         }
         _hasCache = training;
+    }
+
+    /// <summary>
+    /// Floats of a row range's inference workspace: the gates of one step [rows, G], then the cell's aux values of one step
+    /// [rows, H] (LSTM tanh(c'), GRU W_hn h + b_hn), which backward would read and inference does not keep, then the
+    /// gathered input rows of one step [rows, I] (<see cref="ForwardGathered"/>).
+    /// </summary>
+    private int RangeWorkspace(int rows) => rows * (_gates + _hidden + _inputSize);
+
+    /// <summary>
+    /// Copies the input rows of sorted rows [r0, r0 + m) at step t from the unpacked source (see <see cref="ForwardGathered"/>)
+    /// into <paramref name="rows"/> [m, I]: the same values the packed input holds at packed rows Offsets[t] + r0 ...
+    /// </summary>
+    private unsafe ReadOnlySpan<float> GatherInputRows(int r0, int m, int t, Span<float> rows)
+    {
+        ScanArguments args = _scan;
+        var table = new ReadOnlySpan<float>(args.X, args.XLength);
+        var ids = new ReadOnlySpan<int>(args.Ids, args.IdsLength);
+        ReadOnlySpan<int> order = args.Batch.SortedToBatch;
+        int width = _inputSize, steps = args.Batch.Steps;
+        for (int k = 0; k < m; k++)
+        {
+            int at = order[r0 + k] * steps + t;   // (b, t) in the batch-major [B, T] grid
+            int row = ids.IsEmpty ? at : ids[at];
+            table.Slice(row * width, width).CopyTo(rows.Slice(k * width, width));
+        }
+        return rows.Slice(0, m * width);
     }
 
     private static void ForwardPart(object runner, int part)
@@ -207,8 +266,13 @@ internal sealed partial class SequenceRunner
         bool training = args.Training;
         var y = new Span<float>(args.Y, args.YLength);
         var x = new ReadOnlySpan<float>(args.X, args.XLength);
-        Span<float> gates = _gateValues.AsSpan(0, _rows * g);
-        if (_stepwiseInput) Grow(ref _rangeGates[part], (r1 - r0) * g);
+        Span<float> gates = _stepwiseInput ? default : _gateValues.AsSpan(0, _rows * g);
+        if (_stepwiseInput) Grow(ref _rangeWork[part], RangeWorkspace(r1 - r0));
+        // Inference keeps neither the aux values nor (when y is empty) the outputs: they go to memory of this range alone
+        // (aux to its workspace, outputs onto its state rows), not to packed rows interleaved with the other ranges'.
+        bool keepAux = !_stepwiseInput;
+        bool keepOutput = !y.IsEmpty;
+        if (!keepOutput) ldy = h;
         ReadOnlySpan<float> bias = _bias.AsSpan(0, g);
         ReadOnlySpan<float> biasHn = _cell == CellType.Gru ? _bHh.Value.Span.Slice(2 * h, h) : default;
         ReadOnlySpan<int> sizes = args.Batch.BatchSizes, offsets = args.Batch.Offsets;
@@ -221,18 +285,23 @@ internal sealed partial class SequenceRunner
             if (m <= 0) continue;
             int rowBase = offsets[t] + r0;
             Span<float> hState = _h.AsSpan(r0 * h, m * h);
-            Span<float> stepGates;
+            Span<float> stepGates, aux = default;
             if (!_stepwiseInput)
             {
                 stepGates = gates.Slice(rowBase * g, m * g);
             }
             else
             {
-                stepGates = _rangeGates[part].AsSpan(0, m * g);
-                Gemm.Multiply(false, m, x.Slice(rowBase * _inputSize, m * _inputSize), _inputSize, _packedInput!,
-                    stepGates, g, accumulate: false);
+                Span<float> work = _rangeWork[part];
+                stepGates = work.Slice(0, m * g);
+                ReadOnlySpan<float> xStep = args.Gather
+                    ? GatherInputRows(r0, m, t, work.Slice((r1 - r0) * (g + h), m * _inputSize))
+                    : x.Slice(rowBase * _inputSize, m * _inputSize);
+                Gemm.Multiply(false, m, xStep, _inputSize, _packedInput!, stepGates, g, accumulate: false);
             }
-            Span<float> yStep = y.Slice(rowBase * ldy + args.YColumn);
+            if (_cell != CellType.Rnn) aux = keepAux ? _aux.AsSpan(rowBase * h, m * h) : _rangeWork[part].AsSpan((r1 - r0) * g, m * h);
+            // h' goes to the state rows and the output rows; an output nobody reads is written onto the state row itself.
+            Span<float> yStep = keepOutput ? y.Slice(rowBase * ldy + args.YColumn) : hState;
             Elementwise.AddToRows(stepGates, m, g, bias);
             if (training) SavePrevious(hState, rowBase, m);
             switch (_cell)
@@ -245,12 +314,12 @@ internal sealed partial class SequenceRunner
                     Span<float> cState = _c.AsSpan(r0 * h, m * h);
                     if (training) cState.CopyTo(_cPrev.AsSpan(rowBase * h, m * h));
                     Gemm.Multiply(false, m, hState, h, _packedForward!, stepGates, g, accumulate: true);
-                    LstmCell.Forward(m, h, stepGates, hState, cState, _aux.AsSpan(rowBase * h, m * h), yStep, ldy);
+                    LstmCell.Forward(m, h, stepGates, hState, cState, aux, yStep, ldy);
                     break;
                 default:
                     Span<float> hh = _hh.AsSpan(r0 * g, m * g);
                     Gemm.Multiply(false, m, hState, h, _packedForward!, hh, g, accumulate: false);
-                    GruCell.Forward(m, h, stepGates, hh, biasHn, _aux.AsSpan(rowBase * h, m * h), hState, yStep, ldy);
+                    GruCell.Forward(m, h, stepGates, hh, biasHn, aux, hState, yStep, ldy);
                     break;
             }
         }
@@ -469,9 +538,10 @@ internal sealed partial class SequenceRunner
         }
 
         public PackedBatch Batch;
-        public float* X, Y, Dy;
-        public int XLength, YLength, DyLength, Ldy, YColumn;
-        public bool Training;
+        public float* X, Y, Dy;           // X: packed [N, I], or the source rows are gathered from (Gather)
+        public int* Ids;                  // Gather: token ids [B, T] into X, or null (X is batch-major [B, T, I])
+        public int XLength, YLength, DyLength, IdsLength, Ldy, YColumn;
+        public bool Training, Gather;
     }
 
     /// <summary>The gradient of the layer's pre-activations at every packed row [N, G], after <see cref="Backward"/> (diagnostics).</summary>

@@ -127,15 +127,25 @@ public sealed partial class SequenceModel : Module
         if (_lengths.Length < b) _lengths = new int[b];
         batch.Lengths.CopyTo(_lengths);
 
-        _x.Resize(b, t, f);
+        // Inference on a large batch of tokens: the recurrent layer's row ranges read the embedding rows themselves.
+        bool embedInLayer = _embedding is not null && !Training && Rnn.GathersInputRows(b);
         if (_embedding is not null)
         {
             if (batch.Features != 0) ThrowHelper.ThrowArgument(nameof(batch), "the model takes token ids, the batch holds float values");
-            EmbedValidTokens(batch);
+            if (embedInLayer)
+            {
+                CheckValidTokens(batch);
+            }
+            else
+            {
+                _x.Resize(b, t, f);
+                EmbedValidTokens(batch);
+            }
         }
         else
         {
             if (batch.Features != f) ThrowHelper.ThrowArgument(nameof(batch), $"the model takes {f} features per step, the batch has {batch.Features}");
+            _x.Resize(b, t, f);
             batch.Values.CopyTo(_x.Span);
         }
 
@@ -145,7 +155,7 @@ public sealed partial class SequenceModel : Module
         if (PoolsFinalStates)
         {
             // Last pooling is the last layer's final state(s): the layer need not write every step's output.
-            Rnn.Forward(_x, initialState, lengths, null, _hN, Options.Cell == CellType.Lstm ? _cN : null);
+            RecurrentForward(batch, embedInLayer, initialState, lengths, null);
             _headInput.Resize(b, w);
             FinalStatesToHeadInput(b);
             _headDropout?.Forward(_headInput.Span, _headInput.Span);
@@ -156,7 +166,7 @@ public sealed partial class SequenceModel : Module
             return _logits;
         }
         _out.Resize(b, t, w);
-        Rnn.Forward(_x, initialState, lengths, _out, _hN, Options.Cell == CellType.Lstm ? _cN : null);
+        RecurrentForward(batch, embedInLayer, initialState, lengths, _out);
 
         if (_pooling is not null)
         {
@@ -289,6 +299,28 @@ public sealed partial class SequenceModel : Module
         _embeddingDropout?.Backward(dValid, dValid);
         if (_tokenDropoutRng is not null && _tokenMaskActive) ScaleTokens(dValid, e);
         _embedding.Backward(dValid, _flatTokens.AsSpan(0, _validTokens));
+    }
+
+    // The recurrent layer on the embedded input _x, or (embedInLayer) on the token ids through the embedding table.
+    private void RecurrentForward(SequenceBatch batch, bool embedInLayer, RecurrentState? initialState, ReadOnlySpan<int> lengths, Tensor? output)
+    {
+        Tensor? cN = Options.Cell == CellType.Lstm ? _cN : null;
+        if (embedInLayer)
+            Rnn.ForwardEmbedded(_embedding!.Weight.Value.Span, batch.Tokens, batch.Batch, batch.Steps, initialState, lengths, output, _hN, cN);
+        else
+            Rnn.Forward(_x, initialState, lengths, output, _hN, cN);
+    }
+
+    // The checks of Embedding.Forward for the ids at valid steps (position = index among them), when the layer gathers them.
+    private void CheckValidTokens(SequenceBatch batch)
+    {
+        int t = batch.Steps, n = 0;
+        ReadOnlySpan<int> tokens = batch.Tokens;
+        for (int i = 0; i < batch.Batch; i++)
+        {
+            int len = batch.Lengths[i];
+            for (int s = 0; s < len; s++) _embedding!.CheckId(tokens[i * t + s], n++);
+        }
     }
 
     private void EmbedValidTokens(SequenceBatch batch)

@@ -61,7 +61,8 @@ public sealed class RowRangeScanTest
 
 /// <summary>
 /// Inference projects each row range's inputs step by step (x_t·W_ihᵀ just before h·W_hhᵀ) instead of all steps at
-/// once as training does; each gate is the same sum in the same order, so the outputs must be exactly training's.
+/// once as training does, each range gathering its own input rows from the batch-major input; each gate is the same sum
+/// in the same order, so the outputs must be exactly training's.
 /// </summary>
 [TestClass]
 public sealed class StepwiseInputProjectionTest
@@ -88,6 +89,13 @@ public sealed class StepwiseInputProjectionTest
             CollectionAssert.AreEqual(trained.Output.Span.ToArray(), inferred.Output.Span.ToArray(), "output");
             CollectionAssert.AreEqual(trained.HN.Span.ToArray(), inferred.HN.Span.ToArray(), "h_n");
             if (cell == CellType.Lstm) CollectionAssert.AreEqual(trained.CN!.Span.ToArray(), inferred.CN!.Span.ToArray(), "c_n");
+            // Final states only: the last layer writes no step outputs, and its ranges keep their outputs to themselves.
+            var hN = new Tensor(4, batch, hidden);
+            var cN = cell == CellType.Lstm ? new Tensor(4, batch, hidden) : null;
+            layer.Forward(x, null, lengths, output: null, hN, cN);
+            Assert.AreEqual(splitFlops == 0 && WorkerPool.Threads >= 2 ? 2 : 1, layer.RunnerAt(1, 0).LastRowRanges, "row ranges");
+            CollectionAssert.AreEqual(trained.HN.Span.ToArray(), hN.Span.ToArray(), "h_n, final states only");
+            if (cN is not null) CollectionAssert.AreEqual(trained.CN!.Span.ToArray(), cN.Span.ToArray(), "c_n, final states only");
         }
         finally
         {
