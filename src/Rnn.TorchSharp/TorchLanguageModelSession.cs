@@ -18,7 +18,8 @@ internal sealed class TorchLanguageModelSession : ILanguageModelSession
 {
     private readonly SequenceModel _model;
     private readonly TorchSequenceModel _net;
-    private readonly TorchParameter[] _trainable;       // the torch parameter of each trainable managed parameter, in the managed order
+    private readonly TorchParameter[] _byManagedOrder;  // the torch parameter of each managed parameter, in the managed order
+    private readonly TorchParameter[] _trainable;
     private readonly optim.Optimizer _optimizer;
     private readonly float _clipNorm;
     private Tensor? _h;                                 // carried h [L, B, H]
@@ -32,6 +33,7 @@ internal sealed class TorchLanguageModelSession : ILanguageModelSession
         _net = TorchSequenceModel.FromManaged(model, device);
         _net.train();
         var byName = _net.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+        _byManagedOrder = model.Parameters.Keys.Select(name => byName[name]).ToArray();
         _trainable = model.Parameters.Where(p => p.Value.RequiresGrad).Select(p => byName[p.Key]).ToArray();
         _optimizer = TorchTrainingSession.CreateOptimizer(_trainable, options.Optimizer, options.LearningRate, options.WeightDecay);
     }
@@ -65,9 +67,9 @@ internal sealed class TorchLanguageModelSession : ILanguageModelSession
         return loss.item<float>();
     }
 
-    public float[][] Snapshot(float[][]? into) => TorchTrainingSession.Snapshot(_trainable, into);
+    public float[][] Snapshot(float[][]? into) => TorchTrainingSession.Snapshot(_byManagedOrder, into);
 
-    public void Restore(float[][] saved) => TorchTrainingSession.Restore(_trainable, saved);
+    public void Restore(float[][] saved) => TorchTrainingSession.Restore(_byManagedOrder, saved);
 
     public void Complete() => _net.CopyTo(_model);
 

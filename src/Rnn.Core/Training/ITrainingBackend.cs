@@ -94,7 +94,7 @@ public interface ILanguageModelSession : IDisposable
     /// <returns>The mean cross-entropy over the N positions (nats per token).</returns>
     double Loss(SequenceBatch batch, ReadOnlySpan<int> targets, bool fromCarriedState);
 
-    /// <summary>Copies the current trainable weights (<see cref="Parameter.RequiresGrad"/>), in the order of the model's <see cref="Module.Parameters"/>, into <paramref name="into"/> (allocated when null).</summary>
+    /// <summary>Copies the current weights (frozen ones included), in the order of the model's <see cref="Module.Parameters"/>, into <paramref name="into"/> (allocated when null).</summary>
     float[][] Snapshot(float[][]? into);
 
     /// <summary>Sets the weights from a <see cref="Snapshot"/>.</summary>

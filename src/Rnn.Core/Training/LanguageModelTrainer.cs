@@ -287,7 +287,7 @@ public static partial class LanguageModelTrainer
     {
         private readonly SequenceModel _model;
         private readonly Optimizer? _optimizer;        // null when the session only evaluates
-        private readonly Parameter[] _parameters;      // the trainable ones
+        private readonly Parameter[] _parameters;      // the trainable ones (clipping)
         private readonly float _clipNorm;
         private readonly Tensor _logitsGrad = new(0);  // [B, T, V]
 
@@ -328,17 +328,9 @@ public static partial class LanguageModelTrainer
             return CrossEntropyLoss.Forward(logits.Span, logits.Size(2), targets, default);
         }
 
-        public float[][] Snapshot(float[][]? into)
-        {
-            into ??= _parameters.Select(p => new float[p.Value.Length]).ToArray();
-            for (int i = 0; i < _parameters.Length; i++) _parameters[i].Value.Span.CopyTo(into[i]);
-            return into;
-        }
+        public float[][] Snapshot(float[][]? into) => ParameterValues.Snapshot(_model.Parameters, into);
 
-        public void Restore(float[][] saved)
-        {
-            for (int i = 0; i < _parameters.Length; i++) saved[i].CopyTo(_parameters[i].Value.Span);
-        }
+        public void Restore(float[][] saved) => ParameterValues.Restore(_model.Parameters, saved);
 
         public void Complete()
         {

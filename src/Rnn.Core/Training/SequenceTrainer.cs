@@ -393,19 +393,9 @@ public static partial class SequenceTrainer
             return model.Forward(batch);
         }
 
-        public float[][] Snapshot(float[][]? into)
-        {
-            into ??= model.Parameters.Values.Select(p => new float[p.Value.Length]).ToArray();
-            int i = 0;
-            foreach (var p in model.Parameters.Values) p.Value.Span.CopyTo(into[i++]);
-            return into;
-        }
+        public float[][] Snapshot(float[][]? into) => ParameterValues.Snapshot(model.Parameters, into);
 
-        public void Restore(float[][] saved)
-        {
-            int i = 0;
-            foreach (var p in model.Parameters.Values) saved[i++].CopyTo(p.Value.Span);
-        }
+        public void Restore(float[][] saved) => ParameterValues.Restore(model.Parameters, saved);
 
         public void Complete()
         {

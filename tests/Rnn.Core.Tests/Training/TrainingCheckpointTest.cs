@@ -229,6 +229,33 @@ public sealed class TrainingCheckpointTest
         StringAssert.Contains(e.Message, "SequenceLength is 25 in the checkpoint, 20 now");
     }
 
+    [TestMethod]
+    public void LanguageModelFit_WithAFrozenEmbedding_SavesBestWeightsByParameterAndResumesBitIdentically()
+    {
+        // The best-epoch weights are saved and restored per parameter: a frozen parameter must not shift the others.
+        var tokens = Corpus(900, 4);
+        var options = new LanguageModelOptions { SequenceLength = 25, BatchSize = 4, Epochs = 3, LearningRate = 1e-2f, ValidationFraction = 0.1f, CheckpointEveryBatches = 2 };
+        SequenceModel Frozen()
+        {
+            var model = LanguageModel(CellType.Lstm);
+            model.Parameters["embedding.weight"].RequiresGrad = false;
+            return model;
+        }
+        var uninterrupted = Frozen();
+        LanguageModelTrainer.Fit(uninterrupted, tokens, options);
+
+        string path = PathOf("frozen.ckpt");
+        using var cancel = new CancellationTokenSource();
+        int done = 0;
+        LanguageModelTrainer.Fit(Frozen(), tokens, options with
+        {
+            CheckpointPath = path, Progress = p => { if (!p.IsEpochEnd && ++done == 12) cancel.Cancel(); },
+        }, cancel.Token);
+        var resumed = Frozen();
+        LanguageModelTrainer.Fit(resumed, tokens, options with { CheckpointPath = path, ResumeFrom = path });
+        AssertBitIdentical(Weights(uninterrupted), resumed, "frozen embedding, stopped after chunk 12");
+    }
+
     // ---------------------------------------------------------------- every generator is saved
 
     [TestMethod]
